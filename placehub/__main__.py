@@ -1,0 +1,3 @@
+from placehub.cli import main
+
+main()

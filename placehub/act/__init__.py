@@ -1,0 +1,1 @@
+"""placehub.act"""

@@ -1,0 +1,42 @@
+"""The ``placehub`` command. Each module here registers its commands; they parse, call one function, print.
+
+Commands hold no logic: whatever they call is importable and tested without the CLI.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+from rich.console import Console
+
+from placehub.errors import PlacehubUserError
+
+app = typer.Typer(
+    name="placehub",
+    help="Reconcile, share with purpose, act on and open up a place's data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """Reconcile, share with purpose, act on and open up a place's data."""
+
+for _mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+    if not _mod.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_mod.name}").register(app)
+
+
+def main() -> None:
+    """Entry point: user errors print as one clear message, without a traceback."""
+    try:
+        app()
+    except PlacehubUserError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)

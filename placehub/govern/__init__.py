@@ -1,0 +1,1 @@
+"""Agreements, access checks, pseudonyms, the audit chain, retention, objections, the transparency register."""

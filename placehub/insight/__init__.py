@@ -1,0 +1,1 @@
+"""Understanding places: composite indices (SPI, IMD), space-time scan statistics, aggregates."""

@@ -1,0 +1,1 @@
+"""The place: its gazetteer (UPRNs), small areas (LSOA, MSOA, ward) and boundaries."""
