@@ -43,6 +43,7 @@ class Settings:
     def ensure_dirs(self) -> None:
         for d in (self.home, self.files_dir, self.keys_dir, self.exports_dir):
             d.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.keys_dir, 0o700)  # purpose keys: readable by the service account only
 
 
 PACKAGED_CONTRACTS = Path(__file__).resolve().parent / "contracts"

@@ -1,1 +1,1 @@
-"""A synthetic borough: gazetteer, small areas, residents, partner files with realistic mess, and the truth."""
+"""A synthetic borough: gazetteer, small areas, residents, partner files with realistic mess, the truth."""

@@ -1,0 +1,343 @@
+"""The one door to person-level data: ``open_access(...)`` → ``Access.rows(dataset, columns)``.
+
+An access is a user acting for an organisation under one purpose. It is granted only when the user is active,
+belongs to the organisation, has a role that may see person-level rows, and the organisation is a recipient of
+an agreement for that purpose in force today. ``rows`` then allows only the agreement's datasets and columns,
+only rows in its geography (and, for partner workers, only records assigned to their organisation), removes
+objectors, and appends one audit entry — allowed or denied, with the rule that refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from placehub.errors import NotFound, NotPermitted
+from placehub.govern.agreement import PERSON_ID, Agreement, AgreementState
+from placehub.govern.agreements import current_agreements
+from placehub.govern.audit import AuditEvent, append
+from placehub.govern.objections import apply_objections
+from placehub.govern.people import READS_PERSON_LEVEL, Role, UserInfo, get_user, resolve_token
+from placehub.govern.pseudonyms import pseudonymise_all
+from placehub.govern.scope_query import (
+    ScopeFilter,
+    flagged_rows_sql,
+    ident,
+    parameters,
+    raw_table,
+    try_ensure_assignments,
+)
+from placehub.settings import Settings
+from placehub.store import Catalogue, Vault
+
+
+class Rule(StrEnum):
+    """The rules an access can be refused by (named in every refusal and audit entry)."""
+
+    UNKNOWN_USER = "unknown_user"
+    USER_INACTIVE = "user_inactive"
+    NOT_MEMBER = "not_member"
+    ROLE = "role"
+    NO_AGREEMENT = "no_agreement"
+    NOT_RECIPIENT = "not_recipient"
+    AGREEMENT_NOT_STARTED = "agreement_not_started"
+    AGREEMENT_EXPIRED = "agreement_expired"
+    DATASET_NOT_COVERED = "dataset_not_covered"
+    COLUMNS_NOT_COVERED = "columns_not_covered"
+    PSEUDONYMISE_UNKNOWN = "pseudonymise_unknown"
+
+
+def _refuse(
+    catalogue: Catalogue,
+    *,
+    actor: str,
+    organisation: str,
+    purpose: str,
+    rules: Sequence[Rule],
+    reasons: Sequence[str],
+    dataset: str = "",
+    columns: Sequence[str] = (),
+    fingerprint: str = "",
+) -> NotPermitted:
+    rule_text = ",".join(r.value for r in rules)
+    append(
+        catalogue,
+        AuditEvent(
+            "access.open" if not dataset else "access.rows",
+            actor,
+            "denied",
+            organisation=organisation,
+            purpose=purpose,
+            dataset=dataset,
+            columns=columns,
+            fingerprint=fingerprint,
+            rule=rule_text,
+        ),
+    )
+    body = "\n".join(f"  * {r}" for r in reasons)
+    return NotPermitted(
+        f"Access refused (rule: {rule_text}) for {actor} at {organisation}, purpose {purpose}:\n{body}"
+    )
+
+
+def open_access(
+    catalogue: Catalogue,
+    settings: Settings,
+    *,
+    username: str,
+    organisation: str,
+    purpose: str,
+    today: date | None = None,
+) -> Access:
+    """Grant an access or raise NotPermitted naming every rule that refused (the refusal is audited)."""
+    day = today or date.today()
+    rules: list[Rule] = []
+    reasons: list[str] = []
+    try:
+        user: UserInfo | None = get_user(catalogue, username)
+    except NotFound:
+        user = None
+        rules.append(Rule.UNKNOWN_USER)
+        reasons.append(f"there is no user '{username}'")
+    if user is not None:
+        if not user.active:
+            rules.append(Rule.USER_INACTIVE)
+            reasons.append(f"user '{username}' is not active")
+        if user.organisation != organisation:
+            rules.append(Rule.NOT_MEMBER)
+            reasons.append(f"user '{username}' belongs to '{user.organisation}', not '{organisation}'")
+        if user.role not in READS_PERSON_LEVEL:
+            rules.append(Rule.ROLE)
+            reasons.append(
+                f"the role '{user.role.value}' may not see person-level rows "
+                f"(only: {', '.join(sorted(r.value for r in READS_PERSON_LEVEL))})"
+            )
+    chosen: Agreement | None = None
+    for_purpose = [a for a in current_agreements(catalogue) if a.purpose == purpose]
+    mine = [a for a in for_purpose if a.is_recipient(organisation)]
+    if not for_purpose:
+        rules.append(Rule.NO_AGREEMENT)
+        reasons.append(f"no agreement has the purpose '{purpose}'")
+    elif not mine:
+        rules.append(Rule.NOT_RECIPIENT)
+        reasons.append(
+            f"'{organisation}' is not a recipient party of " + ", ".join(a.ref for a in for_purpose)
+        )
+    else:
+        active = [a for a in mine if a.state(day) is AgreementState.ACTIVE]
+        if active:
+            chosen = max(active, key=lambda a: a.start)
+        elif all(a.state(day) is AgreementState.NOT_STARTED for a in mine):
+            rules.append(Rule.AGREEMENT_NOT_STARTED)
+            first = min(mine, key=lambda a: a.start)
+            reasons.append(f"agreement {first.ref} starts on {first.start} (today is {day})")
+        else:
+            rules.append(Rule.AGREEMENT_EXPIRED)
+            last = max(mine, key=lambda a: a.end)
+            reasons.append(f"agreement {last.ref} ended on {last.end} (today is {day})")
+    if rules or user is None or chosen is None:
+        raise _refuse(
+            catalogue,
+            actor=username,
+            organisation=organisation,
+            purpose=purpose,
+            rules=rules,
+            reasons=reasons,
+        )
+    append(
+        catalogue,
+        AuditEvent(
+            "access.open",
+            username,
+            "allowed",
+            organisation=organisation,
+            purpose=purpose,
+            detail={"agreement": chosen.id, "version": chosen.version},
+        ),
+    )
+    return Access(
+        user=user,
+        organisation=organisation,
+        purpose=purpose,
+        agreement=chosen,
+        catalogue=catalogue,
+        vault=Vault(settings.vault_path),
+        keys_dir=settings.keys_dir,
+        today=today,
+    )
+
+
+def access_from_token(
+    catalogue: Catalogue, settings: Settings, token: str, *, today: date | None = None
+) -> Access:
+    """The access an API token stands for: its user, the user's organisation, the token's one purpose."""
+    username, purpose = resolve_token(catalogue, token)
+    user = get_user(catalogue, username)
+    return open_access(
+        catalogue, settings, username=username, organisation=user.organisation, purpose=purpose, today=today
+    )
+
+
+@dataclass(frozen=True)
+class Access:
+    user: UserInfo
+    organisation: str
+    purpose: str
+    agreement: Agreement
+    catalogue: Catalogue
+    vault: Vault
+    keys_dir: Path
+    today: date | None = None
+
+    def _refusal(self, rules: Sequence[Rule], reasons: Sequence[str], dataset: str, columns: Sequence[str]):  # type: ignore[no-untyped-def]
+        return _refuse(
+            self.catalogue,
+            actor=self.user.username,
+            organisation=self.organisation,
+            purpose=self.purpose,
+            rules=rules,
+            reasons=reasons,
+            dataset=dataset,
+            columns=columns,
+            fingerprint=self.fingerprint(dataset, columns, ()),
+        )
+
+    def fingerprint(self, dataset: str, columns: Sequence[str], pseudonymise: Sequence[str]) -> str:
+        """SHA-256 of what was asked and under which terms: the same query gives the same fingerprint."""
+        spec = {
+            "agreement": self.agreement.ref,
+            "dataset": dataset,
+            "columns": list(columns),
+            "pseudonymise": sorted(pseudonymise),
+            "assigned_to": self.organisation if self.user.role is Role.PARTNER_WORKER else None,
+        }
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+
+    def check(self, dataset: str, columns: Sequence[str], pseudonymise: Sequence[str] = ()) -> None:
+        """Refuse (and audit) a request the agreement does not cover, listing every missing item at once."""
+        day = self.today or date.today()
+        rules: list[Rule] = []
+        reasons: list[str] = []
+        state = self.agreement.state(day)
+        if state is AgreementState.NOT_STARTED:
+            rules.append(Rule.AGREEMENT_NOT_STARTED)
+            reasons.append(
+                f"agreement {self.agreement.ref} starts on {self.agreement.start} (today is {day})"
+            )
+        elif state is AgreementState.EXPIRED:
+            rules.append(Rule.AGREEMENT_EXPIRED)
+            reasons.append(f"agreement {self.agreement.ref} ended on {self.agreement.end} (today is {day})")
+        missing = self.agreement.missing_items(self.organisation, dataset, columns)
+        terms = self.agreement.dataset(dataset)
+        if terms is None or self.organisation not in terms.recipients:
+            rules.append(Rule.DATASET_NOT_COVERED)
+            reasons.append(
+                f"agreement {self.agreement.ref} ({self.purpose}) does not share '{dataset}' with "
+                f"'{self.organisation}', so none of these items: {', '.join(missing)}"
+            )
+        elif missing:
+            rules.append(Rule.COLUMNS_NOT_COVERED)
+            reasons.append(
+                f"agreement {self.agreement.ref} ({self.purpose}) does not cover:\n"
+                + "\n".join(f"      - {m}" for m in missing)
+                + "\n    Ask the SRO to amend the agreement, or drop these columns."
+            )
+        if unknown := [c for c in pseudonymise if c not in columns]:
+            rules.append(Rule.PSEUDONYMISE_UNKNOWN)
+            reasons.append(f"asked to pseudonymise columns not requested: {', '.join(unknown)}")
+        if rules:
+            raise self._refusal(rules, reasons, dataset, columns)
+
+    def rows(
+        self,
+        dataset: str,
+        columns: Sequence[str],
+        *,
+        pseudonymise: Sequence[str] = (),
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> pd.DataFrame:
+        """Person-level rows of ``dataset`` (a source) limited to ``columns``, as a materialised DataFrame.
+
+        ``pseudonymise`` names requested columns replaced by this purpose's HMAC pseudonym (e.g. a person id).
+        """
+        columns = list(dict.fromkeys(columns))
+        self.check(dataset, columns, pseudonymise)
+        if con is None:
+            with self.vault.connect() as own:
+                return self._read(own, dataset, columns, pseudonymise)
+        return self._read(con, dataset, columns, pseudonymise)
+
+    def _read(
+        self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
+    ) -> pd.DataFrame:
+        try_ensure_assignments(self.vault, con)
+        raw = raw_table(self.vault, con, dataset)
+        if raw is None or not self.vault.has_table(con, "records"):
+            raise NotFound(f"No data has been loaded for '{dataset}' yet.")
+        scope = ScopeFilter(
+            whole_place=self.agreement.whole_place,
+            wards=tuple(sorted(self.agreement.wards)),
+            lsoas=tuple(sorted(self.agreement.lsoas)),
+            assigned_to=self.organisation if self.user.role is Role.PARTNER_WORKER else None,
+            purpose=self.purpose,
+        )
+        sql = flagged_rows_sql(self.vault, con, raw, scope)
+        params = {k: v for k, v in parameters(scope, dataset).items() if f"${k}" in sql}
+        tmp = f"_access_{hashlib.sha256(sql.encode()).hexdigest()[:8]}"
+        con.execute(f"create or replace temp table {tmp} as {sql}", params)
+        total, in_scope, assigned = con.execute(
+            f"select count(*), count(*) filter (where __in_scope), "  # noqa: S608
+            f"count(*) filter (where __in_scope and __assigned) from {tmp}"
+        ).fetchone()
+        kept = con.table(tmp).filter("__in_scope and __assigned")
+        outcome = apply_objections(
+            self.catalogue,
+            con,
+            kept,
+            keys_dir=self.keys_dir,
+            nhs_number_column="__nhs_number",
+            person_id_column="__person_id",
+            purpose=self.purpose,
+            audit=False,
+        )
+        assert outcome.relation is not None
+        # person_id is the link stage's stable id: it leaves only as this purpose's pseudonym
+        projection = [f"__person_id as {PERSON_ID}" if c == PERSON_ID else ident(c) for c in columns]
+        ordered = outcome.relation.order("_load_id, _row_number")  # the partner's file order
+        frame = ordered.project(", ".join(projection)).df()
+        con.execute(f"drop table if exists {tmp}")
+        for c in dict.fromkeys([*pseudonymise, *([PERSON_ID] if PERSON_ID in columns else [])]):
+            frame[c] = pseudonymise_all(
+                self.keys_dir, self.purpose, [None if pd.isna(v) else str(v) for v in frame[c]]
+            )
+        append(
+            self.catalogue,
+            AuditEvent(
+                "access.rows",
+                self.user.username,
+                "allowed",
+                organisation=self.organisation,
+                purpose=self.purpose,
+                dataset=dataset,
+                columns=columns,
+                row_count=len(frame),
+                fingerprint=self.fingerprint(dataset, columns, pseudonymise),
+                detail={
+                    "agreement": self.agreement.id,
+                    "version": self.agreement.version,
+                    "rows_in_source": int(total),
+                    "out_of_scope": int(total - in_scope),
+                    "not_assigned": int(in_scope - assigned),
+                    "objections_excluded": outcome.excluded,
+                },
+            ),
+        )
+        return frame
