@@ -1,0 +1,139 @@
+"""Who is asking: a signed-in person (session cookie) or a machine (``Authorization: Bearer`` API token).
+
+Routes declare the roles they serve with ``require(...)``; routes that touch person-level data also take an
+``Access`` from ``placehub.govern`` (``open_access`` for a person under their chosen purpose, or
+``access_from_token`` for a machine) and read nothing person-level except through it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from placehub.errors import NotFound, NotPermitted, PlacehubUserError
+from placehub.govern import Access, Role, access_from_token, open_access
+from placehub.govern.people import get_user, resolve_token
+from placehub.settings import Settings
+from placehub.store import Catalogue
+from placehub.web.config import WebSettings
+
+# DuckDB lets one process open a file read-only or read-write, not both at once: the app serialises its vault
+# work so that concurrent requests never open the vault with different modes.
+VAULT_LOCK = threading.RLock()
+
+
+class SignInRequired(PlacehubUserError):
+    http_status = 401
+
+
+class TokenRefused(PlacehubUserError):
+    """An unknown or revoked API token: 401, so a machine knows to fetch a new one."""
+
+    http_status = 401
+
+
+class PurposeNeeded(PlacehubUserError):
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class Viewer:
+    username: str
+    organisation: str
+    role: Role
+    purpose: str | None  # session: the purpose chosen; token: the token's one purpose
+    token: str | None = None  # the bearer secret (machines only); never logged
+
+    @property
+    def by_token(self) -> bool:
+        return self.token is not None
+
+
+def settings_of(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def catalogue_of(request: Request) -> Catalogue:
+    return request.app.state.catalogue
+
+
+def web_of(request: Request) -> WebSettings:
+    return request.app.state.web
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def optional_viewer(request: Request) -> Viewer | None:
+    catalogue = catalogue_of(request)
+    if token := _bearer(request):
+        try:
+            username, purpose = resolve_token(catalogue, token)
+        except NotPermitted as exc:
+            raise TokenRefused(str(exc)) from None
+        user = get_user(catalogue, username)
+        if not user.active:
+            raise NotPermitted("Token refused (rule: user_inactive): the token's user is not active.")
+        return Viewer(user.username, user.organisation, user.role, purpose, token=token)
+    username = request.session.get("user")
+    if not username:
+        return None
+    try:
+        user = get_user(catalogue, username)
+    except NotFound:
+        user = None
+    if user is None or not user.active:
+        request.session.clear()  # a removed or deactivated user loses their session at once
+        return None
+    return Viewer(user.username, user.organisation, user.role, request.session.get("purpose"))
+
+
+# Declared so that the OpenAPI document shows the Bearer scheme; the header itself is read in optional_viewer.
+bearer_scheme = HTTPBearer(auto_error=False, description="An API token from `placehub token create`.")
+
+
+def current_viewer(
+    request: Request, _credentials: HTTPAuthorizationCredentials | None = Depends(bearer_scheme)
+) -> Viewer:
+    viewer = optional_viewer(request)
+    if viewer is None:
+        raise SignInRequired("Sign in to see this page.")
+    return viewer
+
+
+def require(*roles: Role) -> Callable[..., Viewer]:
+    """A dependency that admits only viewers with one of ``roles``."""
+
+    def dependency(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+        if viewer.role not in roles:
+            raise NotPermitted(
+                f"Your role ({viewer.role.value}) cannot use this page; it is for: "
+                + ", ".join(r.value for r in roles)
+                + "."
+            )
+        return viewer
+
+    return dependency
+
+
+def access_for(request: Request, viewer: Viewer) -> Access:
+    """The governed access this viewer acts under (agreement, purpose, audit). NotPermitted names the rule."""
+    catalogue, settings = catalogue_of(request), settings_of(request)
+    if viewer.token:
+        return access_from_token(catalogue, settings, viewer.token)
+    if not viewer.purpose:
+        raise PurposeNeeded("Choose the purpose you are working under before opening residents' records.")
+    return open_access(
+        catalogue,
+        settings,
+        username=viewer.username,
+        organisation=viewer.organisation,
+        purpose=viewer.purpose,
+    )

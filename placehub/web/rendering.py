@@ -1,0 +1,71 @@
+"""Jinja rendering: each page gets the viewer, the CSRF token and the navigation, plus its page context.
+
+The navigation lists every area the app will have; those not built yet (``ready=False``) are not shown, so a
+new page only has to flip its flag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from placehub.govern import Role
+from placehub.web.csrf import csrf_token
+from placehub.web.deps import Viewer
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+STAFF = (Role.ANALYST, Role.IG_OFFICER, Role.PARTNER_WORKER)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    roles: tuple[Role, ...]
+    ready: bool = True
+
+
+NAV = (
+    NavItem("Dashboard", "/", (Role.ANALYST, Role.IG_OFFICER)),
+    NavItem("Sources and loads", "/sources", (Role.ANALYST,)),
+    NavItem("Match review", "/review", (Role.ANALYST,)),
+    NavItem("Linkage review", "/link-review", (Role.ANALYST,), ready=False),
+    NavItem("Worklists", "/worklists", (Role.ANALYST, Role.PARTNER_WORKER), ready=False),
+    NavItem("Escalations", "/escalations", (Role.ANALYST, Role.PARTNER_WORKER), ready=False),
+    NavItem("Place map", "/map", STAFF),
+    NavItem("Outbreak map", "/outbreaks", (Role.ANALYST,), ready=False),
+    NavItem("Transparency register", "/register", (*STAFF, Role.PUBLIC)),
+)
+
+
+def nav_for(viewer: Viewer | None) -> list[NavItem]:
+    if viewer is None:
+        return [n for n in NAV if n.ready and Role.PUBLIC in n.roles]
+    return [n for n in NAV if n.ready and viewer.role in n.roles]
+
+
+def render(
+    request: Request,
+    template: str,
+    viewer: Viewer | None,
+    page: Any = None,
+    *,
+    status_code: int = 200,
+    title: str = "",
+) -> HTMLResponse:
+    context = {
+        "page": page,
+        "viewer": viewer,
+        "title": title,
+        "nav": nav_for(viewer),
+        "path": request.url.path,
+        "csrf_token": csrf_token(request),
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

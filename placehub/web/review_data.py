@@ -1,0 +1,207 @@
+"""Match review: a record's address beside its best candidates, each with a map pin, and the decision.
+
+The record's address is person-level. It is shown only to a viewer holding a governed access whose agreement
+covers the source's address columns; each showing is checked (``Access.check``) and written to the audit
+chain.
+Review items are not yet placed (their match is unconfirmed), so ``Access.rows`` — which keeps only records
+with a proven place — cannot return them: the address comes from the match stage's review queue instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from placehub.errors import NotFound
+from placehub.govern import Access, AuditEvent, append
+from placehub.ingest import load_contract
+from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
+from placehub.settings import Settings
+from placehub.web.deps import VAULT_LOCK
+from placehub.web.vault_read import tables, vault_reader
+
+
+@lru_cache(maxsize=1)
+def _to_wgs84():  # type: ignore[no-untyped-def]
+    from pyproj import Transformer
+
+    return Transformer.from_crs(27700, 4326, always_xy=True)
+
+
+def bng_to_latlon(x: float, y: float) -> tuple[float, float]:
+    lon, lat = _to_wgs84().transform(x, y)
+    return round(lat, 6), round(lon, 6)
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    number: int
+    uprn: str
+    address: str
+    postcode: str | None
+    score: float | None
+    suggested: bool
+    lat: float | None = None
+    lon: float | None = None
+    classification: str | None = None
+    lsoa: str | None = None
+    ward: str | None = None
+
+
+@dataclass
+class ReviewPage:
+    item_id: int
+    source: str
+    record_id: str
+    address: str | None
+    postcode: str | None
+    reason: str
+    suggested_uprn: str | None
+    candidates: list[CandidateView]
+    next_item: int | None
+    position: int
+    open_items: int
+    areas_geojson: str = '{"type":"FeatureCollection","features":[]}'
+    pins_json: str = "[]"
+    purpose: str = ""
+
+
+@dataclass
+class QueueRow:
+    item_id: int
+    source: str
+    record_id: str
+    reason: str
+    candidates: int
+
+
+@dataclass
+class Queue:
+    rows: list[QueueRow] = field(default_factory=list)
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+def address_columns(settings: Settings, source: str) -> list[str]:
+    """The contract's columns that hold a record's address and postcode (what the agreement must cover)."""
+    c = load_contract(settings, source)
+    cols = [*c.roles.get("address", ()), *c.roles.get("postcode", ())]
+    return list(dict.fromkeys(cols)) or [c.fields[0].name]
+
+
+def open_items(settings: Settings, source: str | None = None) -> list[ReviewItemView]:
+    with VAULT_LOCK:
+        return list_review(settings, source)
+
+
+def queue(settings: Settings, source: str | None = None) -> Queue:
+    items = open_items(settings, source)
+    q = Queue()
+    for i in items:
+        q.rows.append(QueueRow(i.id, i.source, i.record_id, i.reason, len(i.candidates)))
+        q.sources[i.source] = q.sources.get(i.source, 0) + 1
+    return q
+
+
+def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> None:
+    """Refuse unless the agreement covers this source's address columns; audit the showing."""
+    columns = address_columns(settings, item.source)
+    access.check(item.source, columns)  # NotPermitted (audited) names every missing column
+    append(
+        access.catalogue,
+        AuditEvent(
+            "match.review.show",
+            access.user.username,
+            "allowed",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=item.source,
+            columns=columns,
+            row_count=1,
+            detail={
+                "review_item": item.id,
+                "agreement": access.agreement.id,
+                "version": access.agreement.version,
+            },
+        ),
+    )
+
+
+def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:
+    """UPRN → (x, y, classification, lsoa, ward) and the LSOA outlines around them (GeoJSON)."""
+    facts: dict[str, tuple] = {}
+    outlines = {"type": "FeatureCollection", "features": []}
+    if not uprns:
+        return facts, json.dumps(outlines)
+    with vault_reader(settings) as v:
+        if v is None or not tables(*v, "gazetteer"):
+            return facts, json.dumps(outlines)
+        vault, con = v
+        cols = {r[0] for r in con.execute("select column_name from (describe gazetteer)").fetchall()}
+        pick = ", ".join(
+            f"any_value({c})" if c in cols else "null" for c in ("x", "y", "classification", "lsoa", "ward")
+        )
+        for row in con.execute(
+            f"select uprn, {pick} from gazetteer where uprn in (select unnest(?::VARCHAR[])) group by uprn",  # noqa: S608
+            [uprns],
+        ).fetchall():
+            facts[row[0]] = tuple(row[1:])
+        lsoas = sorted({f[3] for f in facts.values() if f[3]})
+        if lsoas and tables(vault, con, "areas"):
+            for code, name, geo in con.execute(
+                "select code, name, geojson from areas "
+                "where level = 'lsoa' and code in (select unnest(?::VARCHAR[]))",
+                [lsoas],
+            ).fetchall():
+                outlines["features"].append(
+                    {
+                        "type": "Feature",
+                        "properties": {"code": code, "name": name},
+                        "geometry": json.loads(geo),
+                    }
+                )
+    return facts, json.dumps(outlines)
+
+
+def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
+    items = open_items(settings)
+    index = next((n for n, i in enumerate(items) if i.id == item_id), None)
+    if index is None:
+        raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
+    item = items[index]
+    _show_address(access, settings, item)
+    uprns = [str(c.get("uprn")) for c in item.candidates if c.get("uprn")]
+    facts, outlines = _gazetteer_facts(settings, uprns)
+    cands = []
+    for n, c in enumerate(item.candidates, start=1):
+        uprn = str(c.get("uprn"))
+        x, y, cls, lsoa, ward = facts.get(uprn, (None,) * 5)
+        lat, lon = bng_to_latlon(x, y) if x is not None and y is not None else (None, None)
+        cands.append(
+            CandidateView(n, uprn, c.get("address") or "", c.get("postcode"), c.get("score"),
+                          uprn == item.suggested_uprn, lat, lon, cls, lsoa, ward)
+        )  # fmt: skip
+    pins = [{"n": c.number, "uprn": c.uprn, "lat": c.lat, "lon": c.lon, "suggested": c.suggested}
+            for c in cands if c.lat is not None]  # fmt: skip
+    following = items[index + 1] if index + 1 < len(items) else (items[0] if len(items) > 1 else None)
+    return ReviewPage(
+        item_id=item.id, source=item.source, record_id=item.record_id, address=item.address,
+        postcode=item.postcode, reason=item.reason, suggested_uprn=item.suggested_uprn, candidates=cands,
+        next_item=following.id if following else None, position=index + 1, open_items=len(items),
+        areas_geojson=outlines, pins_json=json.dumps(pins), purpose=access.purpose,
+    )  # fmt: skip
+
+
+def decide(
+    access: Access, settings: Settings, item_id: int, decision: str, uprn: str | None, user: str
+) -> ReviewOutcome:
+    """Accept (with ``uprn`` or the suggestion) or reject an item, as ``user``, under a governed access."""
+    item = next((i for i in open_items(settings) if i.id == item_id), None)
+    if item is None:
+        raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
+    access.check(item.source, address_columns(settings, item.source))
+    as_user = replace(settings, user=user)
+    with VAULT_LOCK:
+        if decision == "accept":
+            return accept(as_user, item_id, uprn or None)
+        return reject(as_user, item_id)
