@@ -118,6 +118,31 @@ def stage_register(ctx: DemoContext) -> None:
     ctx.note("Transparency", "audit chain", check.message())
 
 
+def stage_places(ctx: DemoContext) -> None:
+    """Small areas for every UPRN, the demo's Social Progress Index, and access to green space and GPs."""
+    from placehub.insight.access import measure_access
+    from placehub.insight.indices import build_and_store
+    from placehub.place.geography import assign_uprns, load_geography
+    from placehub.store import Vault
+
+    assert ctx.files is not None
+    vault = Vault(ctx.settings.vault_path)
+    f = ctx.files
+    load_geography(vault, [f.lsoa_boundaries, f.msoa_boundaries, f.ward_boundaries])
+    placed = assign_uprns(vault)
+    ctx.note("Places", "UPRNs placed in LSOA / MSOA / ward", f"{placed.uprns:,}")
+    built = build_and_store(ctx.settings, "demo-spi", demo_data=ctx.folder / "borough")
+    ranked = built.result.scores["index"].sort_values(ascending=False)
+    names = built.result.names
+    top = ", ".join(f"{names.get(a, a)} ({v:.1f})" for a, v in ranked.head(3).items())
+    bottom = ", ".join(f"{names.get(a, a)} ({v:.1f})" for a, v in ranked.tail(3).items())
+    ctx.note("Places", "Social Progress Index: highest", top)
+    ctx.note("Places", "Social Progress Index: lowest", bottom)
+    for service, path in (("green_space", f.green_space_access_points), ("gp", f.gp_surgeries)):
+        result = measure_access(ctx.settings, service, path, classification_prefixes=["R"])
+        ctx.note("Places", f"median distance to {service.replace('_', ' ')}", f"{result.median_distance_m:,.0f} m")
+
+
 def stage_ingest(ctx: DemoContext) -> None:
     from placehub.ingest.load import load_file
 
@@ -164,6 +189,7 @@ STAGES: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("Building the borough", stage_build),
     ("Setting up agreements and users", stage_governance),
     ("Loading the gazetteer", stage_gazetteer),
+    ("Placing UPRNs in small areas; indices and access", stage_places),
     ("Ingesting partner files", stage_ingest),
     ("Matching addresses to UPRNs", stage_match),
     ("Publishing the transparency register", stage_register),

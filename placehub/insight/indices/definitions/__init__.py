@@ -1,0 +1,1 @@
+"""Index definitions shipped with placehub (YAML package data)."""
