@@ -51,7 +51,11 @@ def stage_build(ctx: DemoContext) -> None:
     counts = ctx.files.row_counts()
     ctx.note("Borough", "addresses (UPRNs)", f"{counts[ctx.files.gazetteer]:,}")
     ctx.note("Borough", "residents", f"{counts[ctx.files.residents]:,}")
-    ctx.note("Borough", "LSOAs / wards", f"{counts[ctx.files.lsoa_boundaries]} / {counts[ctx.files.ward_boundaries]}")
+    ctx.note(
+        "Borough",
+        "LSOAs / wards",
+        f"{counts[ctx.files.lsoa_boundaries]} / {counts[ctx.files.ward_boundaries]}",
+    )
 
 
 def stage_gazetteer(ctx: DemoContext) -> None:
@@ -95,13 +99,48 @@ def stage_governance(ctx: DemoContext) -> None:
         # One resident on the shielded list has objected: they must never reach the vault.
         with ctx.files.shielded_list.open(newline="", encoding="utf-8") as f:
             objector = next(csv.DictReader(f))["NHS_NUMBER"]
-        add_objection(catalogue, ctx.settings.keys_dir, IdentifierKind.NHS_NUMBER, objector, recorded_by="sam")
+        add_objection(
+            catalogue, ctx.settings.keys_dir, IdentifierKind.NHS_NUMBER, objector, recorded_by="sam"
+        )
     finally:
         catalogue.dispose()
     for a in gov.agreements:
         ctx.note("Governance", a.id, a.title)
     ctx.note("Governance", "demo users", f"{len(DEMO_USERS)} (passwords in {credentials})")
     ctx.note("Governance", "objections registered", "1")
+
+
+def stage_outbreak(ctx: DemoContext) -> None:
+    """Case records (date, address) with one planted cluster → UPRNs → a prospective scan → alerts."""
+    from placehub.demo.outbreak import make_outbreak_cases
+    from placehub.insight.outbreak import OutbreakSettings, load_gazetteer, run_outbreak, save_alerts
+    from placehub.store import Vault
+
+    vault = Vault(ctx.settings.vault_path)
+    gazetteer = load_gazetteer(None, vault.path)
+    cases, truth = make_outbreak_cases(gazetteer, seed=ctx.seed)
+    cases_file = ctx.folder / "borough" / "outbreak_cases.csv"
+    cases.to_csv(cases_file, index=False)
+    run = run_outbreak(
+        cases, gazetteer, OutbreakSettings(seed=ctx.seed), cache_dir=ctx.settings.home / "cache"
+    )
+    with vault.connect() as con:
+        save_alerts(con, run)
+    top = run.scans[max(run.scans)].most_likely
+    ctx.note("Outbreak", "cases scanned", f"{run.cases_used:,} ({run.cases_unlocated} not placed on a UPRN)")
+    if top is not None:
+        import math
+
+        # Found when the reported circle's centre lies within the planted circle.
+        found = math.dist(top.centre, (truth.x, truth.y)) <= truth.radius_m
+        ctx.note(
+            "Outbreak",
+            "most likely cluster (latest day)",
+            f"{top.observed} cases within {top.radius * 1000:,.0f} m, {top.start} to {top.end}, "
+            f"p = {top.p_value:.3f}" + (" — the planted cluster" if found else " — NOT the planted cluster"),
+        )
+    for alert in run.alerts[:2]:
+        ctx.note("Outbreak", "alert", alert.text())
 
 
 def stage_register(ctx: DemoContext) -> None:
@@ -140,7 +179,9 @@ def stage_places(ctx: DemoContext) -> None:
     ctx.note("Places", "Social Progress Index: lowest", bottom)
     for service, path in (("green_space", f.green_space_access_points), ("gp", f.gp_surgeries)):
         result = measure_access(ctx.settings, service, path, classification_prefixes=["R"])
-        ctx.note("Places", f"median distance to {service.replace('_', ' ')}", f"{result.median_distance_m:,.0f} m")
+        ctx.note(
+            "Places", f"median distance to {service.replace('_', ' ')}", f"{result.median_distance_m:,.0f} m"
+        )
 
 
 def stage_ingest(ctx: DemoContext) -> None:
@@ -192,6 +233,7 @@ STAGES: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("Placing UPRNs in small areas; indices and access", stage_places),
     ("Ingesting partner files", stage_ingest),
     ("Matching addresses to UPRNs", stage_match),
+    ("Scanning for outbreaks", stage_outbreak),
     ("Publishing the transparency register", stage_register),
 )
 
