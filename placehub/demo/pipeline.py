@@ -77,7 +77,7 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
 
 
 def stage_governance(ctx: DemoContext) -> None:
-    """Organisations, the two agreements, demo users (random passwords, kept in a 0600 file) and one objection."""
+    """Organisations, both agreements, demo users (random passwords in a 0600 file) and one objection."""
     import csv
     import secrets
 
@@ -113,19 +113,30 @@ def stage_governance(ctx: DemoContext) -> None:
 def stage_outbreak(ctx: DemoContext) -> None:
     """Case records (date, address) with one planted cluster → UPRNs → a prospective scan → alerts."""
     from placehub.demo.outbreak import make_outbreak_cases
-    from placehub.insight.outbreak import OutbreakSettings, load_gazetteer, run_outbreak, save_alerts
+    from placehub.insight.outbreak import (
+        OutbreakSettings,
+        attach_uprns,
+        load_gazetteer,
+        run_outbreak,
+        save_alerts,
+    )
     from placehub.store import Vault
 
     vault = Vault(ctx.settings.vault_path)
     gazetteer = load_gazetteer(None, vault.path)
     cases, truth = make_outbreak_cases(gazetteer, seed=ctx.seed)
-    cases_file = ctx.folder / "borough" / "outbreak_cases.csv"
-    cases.to_csv(cases_file, index=False)
-    run = run_outbreak(
-        cases, gazetteer, OutbreakSettings(seed=ctx.seed), cache_dir=ctx.settings.home / "cache"
-    )
+    # Case reports arrive with an address, not a UPRN: drop the generator's UPRN and match like real ones.
+    reported = cases.drop(columns=["uprn"])
+    reported.to_csv(ctx.folder / "borough" / "outbreak_cases.csv", index=False)
+    placed = attach_uprns(reported, gazetteer, ctx.settings.home / "cache")
+    correct = int((placed["uprn"] == cases["uprn"].astype(str)).sum())
+    run = run_outbreak(placed, gazetteer, OutbreakSettings(seed=ctx.seed))
     with vault.connect() as con:
         save_alerts(con, run)
+        # Counts by area and week are published from here (case id, date and UPRN only; no addresses).
+        frame = placed[["case_id", "date", "uprn"]]  # noqa: F841 (read by DuckDB below)
+        con.execute("create or replace table outbreak_cases as select * from frame")
+    ctx.note("Outbreak", "cases placed on their true UPRN", f"{correct} of {len(cases)}")
     top = run.scans[max(run.scans)].most_likely
     ctx.note("Outbreak", "cases scanned", f"{run.cases_used:,} ({run.cases_unlocated} not placed on a UPRN)")
     if top is not None:
@@ -141,6 +152,15 @@ def stage_outbreak(ctx: DemoContext) -> None:
         )
     for alert in run.alerts[:2]:
         ctx.note("Outbreak", "alert", alert.text())
+
+
+def stage_publish(ctx: DemoContext) -> None:
+    """Disclosure-controlled releases, made by one person and approved by another, exported as open data."""
+    from placehub.publish import publish_demo
+
+    summary = publish_demo(ctx.settings, seed=ctx.seed, export_to=ctx.settings.home / "open-data")
+    for label, value in summary.lines():
+        ctx.note("Open data", label, value)
 
 
 def stage_register(ctx: DemoContext) -> None:
@@ -234,6 +254,7 @@ STAGES: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("Ingesting partner files", stage_ingest),
     ("Matching addresses to UPRNs", stage_match),
     ("Scanning for outbreaks", stage_outbreak),
+    ("Publishing open data", stage_publish),
     ("Publishing the transparency register", stage_register),
 )
 
