@@ -177,6 +177,31 @@ def stage_register(ctx: DemoContext) -> None:
     ctx.note("Transparency", "audit chain", check.message())
 
 
+def stage_link(ctx: DemoContext) -> None:
+    """One resident, one id: link every source's records (Splink on DuckDB) and group people by UPRN."""
+    from placehub.demo.scoring import score_people
+    from placehub.link import run_linkage
+    from placehub.store import Vault, open_catalogue
+
+    assert ctx.files is not None
+    catalogue = open_catalogue(ctx.settings.database_url)
+    try:
+        run = run_linkage(ctx.settings, catalogue)
+    finally:
+        catalogue.dispose()
+    with Vault(ctx.settings.vault_path).connect(read_only=True) as con:
+        score = score_people(con, ctx.files.truth)
+    ctx.note("Link", "records linked", f"{run.records:,}")
+    ctx.note("Link", "people / households found", f"{run.people:,} / {run.households:,}")
+    ctx.note("Link", "pairs for clerical review", f"{run.pairs_for_review:,}")
+    ctx.note(
+        "Link",
+        "against the truth",
+        f"precision {score.precision:.4f}, recall {score.recall:.4f}, F1 {score.f1:.4f} "
+        f"(over {score.true_pairs:,} true record pairs)",
+    )
+
+
 def stage_places(ctx: DemoContext) -> None:
     """Small areas for every UPRN, the demo's Social Progress Index, and access to green space and GPs."""
     from placehub.insight.access import measure_access
@@ -253,6 +278,7 @@ STAGES: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("Placing UPRNs in small areas; indices and access", stage_places),
     ("Ingesting partner files", stage_ingest),
     ("Matching addresses to UPRNs", stage_match),
+    ("Linking people across sources", stage_link),
     ("Scanning for outbreaks", stage_outbreak),
     ("Publishing open data", stage_publish),
     ("Publishing the transparency register", stage_register),
