@@ -1,0 +1,1 @@
+"""Cohort definitions shipped with placehub (YAML; package data)."""

@@ -1,0 +1,268 @@
+"""Outcomes: what a partner worker found when they tried to reach a cohort member, recorded through an Access.
+
+A partner worker may record (and read) outcomes only for members assigned to their organisation; anything else
+is refused (rule ``not_assigned``) and the refusal is audited. Outcomes are kept in the catalogue under the
+purpose's pseudonym of the member (never the link person id in clear), and the member's state in the vault
+moves on at once: a successful contact leaves "not yet contacted"; a death leaves the cohort.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+from sqlalchemy import select
+
+from placehub.act.evaluate import OutcomeFact
+from placehub.act.members import assigned_organisation, find_member
+from placehub.act.outcomes_vocab import SUCCESSFUL, Need, Status
+from placehub.act.rules import load_definition
+from placehub.act.vault_tables import CONTACTED, LEFT, OPEN, connection, ensure_act_tables
+from placehub.errors import NotFound, NotPermitted, PlacehubUserError
+from placehub.govern import Access, AuditEvent, Role, append
+from placehub.settings import Settings
+from placehub.store import Catalogue
+from placehub.store.models_act import Outcome
+
+
+class InvalidOutcome(PlacehubUserError):
+    """An outcome that uses words placehub does not know."""
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    id: int
+    cohort: str
+    case_ref: str
+    organisation: str
+    recorded_by: str
+    status: str
+    needs: tuple[str, ...]
+    note: str
+    occurred_at: datetime
+
+
+def utc(dt: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored as UTC."""
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value.strip().lower().replace(" ", "_"))
+    except ValueError:
+        raise InvalidOutcome(
+            f"'{value}' is not an outcome; choose one of: {', '.join(s.value for s in Status)}."
+        ) from None
+
+
+def parse_needs(values: Sequence[str]) -> tuple[str, ...]:
+    bad = [v for v in values if v.strip().lower() not in {n.value for n in Need}]
+    if bad:
+        raise InvalidOutcome(
+            f"Unknown need(s): {', '.join(bad)}; choose from: {', '.join(n.value for n in Need)}."
+        )
+    return tuple(dict.fromkeys(v.strip().lower() for v in values))
+
+
+def refuse(access: Access, action: str, rule: str, message: str, detail: dict[str, Any]) -> NotPermitted:
+    """Audit a refused act request and return the error to raise."""
+    append(
+        access.catalogue,
+        AuditEvent(
+            action,
+            access.user.username,
+            "denied",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            rule=rule,
+            detail=detail,
+        ),
+    )
+    return NotPermitted(
+        f"Refused (rule: {rule}) for {access.user.username} at {access.organisation}, purpose "
+        f"{access.purpose}: {message}"
+    )
+
+
+def require_purpose(access: Access, cohort_purpose: str, action: str, cohort: str) -> None:
+    if access.purpose != cohort_purpose:
+        raise refuse(
+            access,
+            action,
+            "purpose_mismatch",
+            f"cohort '{cohort}' serves the purpose '{cohort_purpose}'; open an access for that purpose.",
+            {"cohort": cohort},
+        )
+
+
+def record_outcome(
+    settings: Settings,
+    access: Access,
+    cohort: str,
+    case_ref: str,
+    status: str,
+    *,
+    needs: Sequence[str] = (),
+    note: str = "",
+    occurred_at: datetime | None = None,
+    now: datetime | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> OutcomeRow:
+    """Record one outcome for a member the access's organisation works (analysts: any member)."""
+    definition = load_definition(settings, cohort)
+    require_purpose(access, definition.purpose, "act.outcome.record", cohort)
+    st = parse_status(status)
+    need_list = parse_needs(needs)
+    if need_list and st not in (Status.NEED_IDENTIFIED, Status.REFERRED):
+        raise InvalidOutcome("Needs go with 'need_identified' or 'referred' outcomes only.")
+    now = utc(now or datetime.now(UTC))
+    when = utc(occurred_at) if occurred_at else now
+    with connection(access.vault, con) as con:
+        ensure_act_tables(con)
+        member = find_member(con, cohort, case_ref)
+        holder = assigned_organisation(con, cohort, member.member_id) if member else None
+        if access.user.role is Role.PARTNER_WORKER and (member is None or holder != access.organisation):
+            raise refuse(
+                access,
+                "act.outcome.record",
+                "not_assigned",
+                f"case {case_ref} of cohort '{cohort}' is not assigned to {access.organisation}.",
+                {"cohort": cohort},
+            )
+        if member is None:
+            raise NotFound(
+                f"No case {case_ref} in cohort '{cohort}' (give the case reference from a worklist)."
+            )
+        with access.catalogue.session() as s:
+            row = Outcome(
+                cohort=cohort,
+                purpose=access.purpose,
+                pseudonym=member.pseudonym,
+                organisation=access.organisation,
+                recorded_by=access.user.username,
+                status=st.value,
+                needs=list(need_list),
+                note=note,
+                occurred_at=when,
+                recorded_at=now,
+            )
+            s.add(row)
+            s.flush()
+            outcome_id = row.id
+        # the same reason the next build gives: the rule of the definition that a death fails
+        died_rule = next((f.rule for f in definition.conditions if f.kind == "not_deceased"), "deceased")
+        new_state = None
+        if st is Status.DECEASED and member.state != LEFT:
+            new_state = LEFT
+        elif st in SUCCESSFUL and member.state == OPEN:
+            new_state = CONTACTED
+        if new_state:
+            con.execute(
+                "update cohort_members set state = ?, left_reason = ?, updated_at = ? "
+                "where cohort = ? and member_id = ?",
+                [
+                    new_state,
+                    died_rule if st is Status.DECEASED else None,
+                    now.replace(tzinfo=None),
+                    cohort,
+                    member.member_id,
+                ],
+            )
+    append(
+        access.catalogue,
+        AuditEvent(
+            "act.outcome.record",
+            access.user.username,
+            "done",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=f"cohort:{cohort}",
+            row_count=1,
+            detail={"cohort": cohort, "outcome": outcome_id, "status": st.value},
+        ),
+    )
+    return OutcomeRow(
+        outcome_id, cohort, member.case_ref, access.organisation, access.user.username, st.value,
+        need_list, note, when,
+    )  # fmt: skip
+
+
+def read_outcomes(settings: Settings, access: Access, cohort: str) -> list[OutcomeRow]:
+    """Outcomes the access may see: a partner worker's own organisation's, for members it works now."""
+    definition = load_definition(settings, cohort)
+    require_purpose(access, definition.purpose, "act.outcome.read", cohort)
+    with access.vault.connect() as con:
+        ensure_act_tables(con)
+        refs = dict(
+            con.execute(
+                "select pseudonym, member_id from cohort_members where cohort = ?", [cohort]
+            ).fetchall()
+        )
+        held = {
+            m
+            for (m,) in con.execute(
+                "select member_id from cohort_assignments where cohort = ? and organisation = ? "
+                "and ended_at is null",
+                [cohort, access.organisation],
+            ).fetchall()
+        }
+    partner = access.user.role is Role.PARTNER_WORKER
+    with access.catalogue.session() as s:
+        q = select(Outcome).where(Outcome.cohort == cohort).order_by(Outcome.occurred_at, Outcome.id)
+        if partner:
+            q = q.where(Outcome.organisation == access.organisation)
+        rows = s.scalars(q).all()
+    out = [
+        OutcomeRow(
+            o.id,
+            o.cohort,
+            o.pseudonym[:12],
+            o.organisation,
+            o.recorded_by,
+            o.status,
+            tuple(o.needs or ()),
+            o.note,
+            utc(o.occurred_at),
+        )  # fmt: skip
+        for o in rows
+        if not partner or refs.get(o.pseudonym) in held
+    ]
+    append(
+        access.catalogue,
+        AuditEvent(
+            "act.outcome.read",
+            access.user.username,
+            "allowed",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=f"cohort:{cohort}",
+            row_count=len(out),
+            detail={"cohort": cohort},
+        ),
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class TimedOutcome:
+    fact: OutcomeFact
+    organisation: str
+    occurred_at: datetime
+
+
+def outcomes_by_pseudonym(catalogue: Catalogue, purpose: str) -> dict[str, list[TimedOutcome]]:
+    """Every outcome of a purpose, by member pseudonym, oldest first (for builds, escalation, coverage)."""
+    with catalogue.session() as s:
+        rows = s.scalars(
+            select(Outcome).where(Outcome.purpose == purpose).order_by(Outcome.occurred_at, Outcome.id)
+        ).all()
+        out: dict[str, list[TimedOutcome]] = {}
+        for o in rows:
+            out.setdefault(o.pseudonym, []).append(
+                TimedOutcome(OutcomeFact(o.status, tuple(o.needs or ())), o.organisation, utc(o.occurred_at))
+            )
+    return out

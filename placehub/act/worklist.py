@@ -1,0 +1,224 @@
+"""Worklists for a partner, explanations of a member's inclusion, and their audited exports.
+
+A worklist is the open members assigned to the access's organisation, with the cohort's agreed columns read
+through ``access.rows`` (so a partner worker gets only their assigned records and only the agreed fields),
+highest priority first. A household cohort gives one line per household (a device per household, not per
+child). Reasons are shown only where every source they rest on is shared with the reader's organisation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from placehub.act.evaluate import GAZETTEER, LINKAGE, OUTCOMES
+from placehub.act.inputs import RECORD_ID, record_id_column, source_rows
+from placehub.act.members import MemberRow, assigned_organisation, current_assignments, find_member, members
+from placehub.act.outcomes import refuse, require_purpose, utc
+from placehub.act.rules import CohortDefinition, available_cohorts, load_definition
+from placehub.act.vault_tables import OPEN, connection, ensure_act_tables
+from placehub.errors import NotFound, PlacehubUserError
+from placehub.govern import Access, AuditEvent, Role, append
+from placehub.publish.spreadsheet import write_csv, write_xlsx
+from placehub.settings import Settings
+
+
+class BadExport(PlacehubUserError):
+    pass
+
+
+@dataclass(frozen=True)
+class Worklist:
+    cohort: str
+    purpose: str
+    organisation: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def visible(access: Access, sources: list[str]) -> bool:
+    """May the access see a reason resting on ``sources``? Outcomes: anyone under the purpose; what linkage
+    and the gazetteer derived: analysts only (a partner worker gets no more than the agreed fields)."""
+    for s in sources:
+        if s == OUTCOMES:
+            continue
+        if s in (LINKAGE, GAZETTEER):
+            if access.user.role is Role.PARTNER_WORKER:
+                return False
+            continue
+        terms = access.agreement.dataset(s)
+        if terms is None or access.organisation not in terms.recipients:
+            return False
+    return True
+
+
+def reason_lines(access: Access, reasons: dict[str, Any]) -> tuple[list[str], int]:
+    """Plain-English lines of why a member is in, and how many were withheld from this reader."""
+    lines, hidden = [], 0
+    pop = reasons["population"]
+    if visible(access, pop["sources"]):
+        lines.append(f"included: {pop['says']} [{pop['rule']}; {', '.join(pop['sources'])}]")
+    else:
+        hidden += 1
+    for c in reasons["conditions"]:
+        if visible(access, c["sources"]):
+            mark = "holds" if c["held"] else "FAILS"
+            lines.append(f"condition {mark}: {c['says']} [{c['rule']}; {', '.join(c['sources'])}]")
+        else:
+            hidden += 1
+    for p in reasons["priority"]:
+        if visible(access, p["sources"]):
+            lines.append(f"priority +{p['points']:g}: {p['says']} [{p['rule']}; {', '.join(p['sources'])}]")
+        else:
+            hidden += 1
+    return lines, hidden
+
+
+def cohorts_for(settings: Settings, purpose: str, cohort: str | None) -> list[CohortDefinition]:
+    if cohort:
+        return [load_definition(settings, cohort)]
+    found = [
+        d for d in (load_definition(settings, n) for n in available_cohorts(settings)) if d.purpose == purpose
+    ]
+    if not found:
+        raise NotFound(f"No cohort definition serves the purpose '{purpose}'.")
+    return found
+
+
+def _cell(values: list[Any]) -> Any:
+    distinct = list(dict.fromkeys(v for v in values if v is not None and str(v) != "" and str(v) != "nan"))
+    if len(distinct) == 1:
+        v = distinct[0]
+        return v.isoformat() if hasattr(v, "isoformat") else v
+    return "; ".join(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in distinct)
+
+
+def worklist(
+    settings: Settings, access: Access, cohort: str, *, con: duckdb.DuckDBPyConnection | None = None
+) -> Worklist:
+    """The open members assigned to the access's organisation, with the agreed columns only."""
+    d = load_definition(settings, cohort)
+    require_purpose(access, d.purpose, "act.worklist", cohort)
+    rid = record_id_column(settings, d.worklist_source)
+    with connection(access.vault, con) as con:
+        ensure_act_tables(con)
+        held = current_assignments(con, cohort)
+        mine = [
+            m for m in members(con, cohort, OPEN) if held.get(m.member_id, ("",))[0] == access.organisation
+        ]
+        frame = source_rows(access, con, settings, d.worklist_source, list(d.worklist_columns))
+    by_record: dict[str, dict[str, Any]] = {r[RECORD_ID]: r for r in frame.to_dict("records")}
+    columns = [rid, *[c for c in d.worklist_columns if c != rid]]
+    household = d.unit == "household"
+    header = (
+        ["case_ref", "priority", "waiting_since", "why"] + (["people_on_list"] if household else []) + columns
+    )
+    rows = []
+    for m in mine:
+        recs = [by_record[r] for r in m.records if r in by_record]
+        if not recs:
+            continue  # its records are no longer shared (out of scope, objection): never shown
+        lines, _ = reason_lines(access, m.reasons)
+        why = "; ".join(
+            line.split(": ", 1)[1].split(" [")[0] for line in lines if line.startswith("priority")
+        )
+        rows.append(
+            (m.case_ref, m.priority, m.first_included_at.date().isoformat(), why)
+            + ((len(recs),) if household else ())
+            + tuple(_cell([r.get(c) for r in recs]) for c in columns)
+        )
+    return Worklist(cohort, d.purpose, access.organisation, tuple(header), tuple(rows))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    sha256: str
+
+
+def export_worklist(
+    settings: Settings, access: Access, cohort: str, out: Path | None = None, *, now: datetime | None = None
+) -> ExportResult:
+    """Write the worklist as .csv or .xlsx (formula-safe) and record the export in the audit chain."""
+    now = utc(now or datetime.now(UTC))
+    if out is None:
+        out = (
+            settings.exports_dir
+            / access.purpose
+            / f"worklist-{cohort}-{access.organisation}-{now:%Y%m%d}.csv"
+        )
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise BadExport(f"Cannot write '{out.name}': name the file .csv or .xlsx.")
+    wl = worklist(settings, access, cohort)
+    if suffix == ".csv":
+        n = write_csv(out, wl.header, wl.rows)
+    else:
+        n = write_xlsx(out, wl.header, wl.rows, sheet="Worklist")
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    append(
+        access.catalogue,
+        AuditEvent(
+            "act.worklist.export",
+            access.user.username,
+            "done",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=f"cohort:{cohort}",
+            columns=list(wl.header),
+            row_count=n,
+            fingerprint=digest,
+            detail={"cohort": cohort, "format": suffix.lstrip("."), "file": out.name},
+        ),
+    )
+    return ExportResult(out, n, digest)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    cohort: str
+    case_ref: str
+    state: str
+    priority: float
+    lines: tuple[str, ...]
+    withheld: int  # reasons resting on sources this reader's organisation does not receive
+
+
+def explain(settings: Settings, access: Access, cohort: str, ref: str) -> Explanation:
+    """Why one member is in the cohort (which rule, which sources), for a reader allowed to see them."""
+    d = load_definition(settings, cohort)
+    require_purpose(access, d.purpose, "act.explain", cohort)
+    with access.vault.connect() as con:
+        ensure_act_tables(con)
+        m: MemberRow | None = find_member(con, cohort, ref)
+        holder = assigned_organisation(con, cohort, m.member_id) if m else None
+    if access.user.role is Role.PARTNER_WORKER and (m is None or holder != access.organisation):
+        raise refuse(
+            access, "act.explain", "not_assigned", f"case {ref} is not assigned to {access.organisation}.",
+            {"cohort": cohort},
+        )  # fmt: skip
+    if m is None:
+        raise NotFound(f"No case {ref} in cohort '{cohort}' (give the case reference from a worklist).")
+    lines, hidden = reason_lines(access, m.reasons)
+    append(
+        access.catalogue,
+        AuditEvent(
+            "act.explain",
+            access.user.username,
+            "allowed",
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=f"cohort:{cohort}",
+            row_count=1,
+            fingerprint=hashlib.sha256(json.dumps([cohort, m.pseudonym]).encode()).hexdigest(),
+            detail={"cohort": cohort, "withheld": hidden},
+        ),
+    )
+    return Explanation(cohort, m.case_ref, m.state, m.priority, tuple(lines), hidden)
