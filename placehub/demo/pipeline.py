@@ -202,6 +202,15 @@ def stage_link(ctx: DemoContext) -> None:
     )
 
 
+def stage_act(ctx: DemoContext) -> None:
+    """Both cohorts built, assigned to partners by area and capacity, and a simulated fortnight of outcomes."""
+    from placehub.act.demo import act_demo
+
+    summary = act_demo(ctx.settings, seed=ctx.seed)
+    for label, value in summary.lines():
+        ctx.note("Act", label, value)
+
+
 def stage_places(ctx: DemoContext) -> None:
     """Small areas for every UPRN, the demo's Social Progress Index, and access to green space and GPs."""
     from placehub.insight.access import measure_access
@@ -279,6 +288,7 @@ STAGES: tuple[tuple[str, Callable[[DemoContext], None]], ...] = (
     ("Ingesting partner files", stage_ingest),
     ("Matching addresses to UPRNs", stage_match),
     ("Linking people across sources", stage_link),
+    ("Acting: cohorts, partner worklists, a simulated fortnight", stage_act),
     ("Scanning for outbreaks", stage_outbreak),
     ("Publishing open data", stage_publish),
     ("Publishing the transparency register", stage_register),

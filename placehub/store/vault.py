@@ -1,6 +1,6 @@
 """The vault: record-level data in one DuckDB file (raw rows, rejects, gazetteer, matches, links).
 
-Only ``placehub.govern`` hands person-level rows to a person; pipeline stages write and read here as the system.
+Only ``placehub.govern`` hands person-level rows to a person; pipeline stages work here as the system.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed in by placehub.store.migrate, or on the configured URL."""
+"""Alembic environment: runs on the connection placehub.store.migrate hands in, or on the configured URL."""
 
 from alembic import context
 from sqlalchemy import create_engine
