@@ -6,6 +6,7 @@ Person-level reads go through an ``Access`` (placehub.govern); see docs/act.md.
 
 from placehub.act.assign import AssignResult, assign_cohort, reassign
 from placehub.act.build import BuildResult, build_cohort
+from placehub.act.contact import contact_times
 from placehub.act.demo import ActDemoSummary, act_demo
 from placehub.act.followup import CoverageRow, Escalation, coverage, escalations
 from placehub.act.outcomes import OutcomeRow, read_outcomes, record_outcome
@@ -31,6 +32,7 @@ __all__ = [
     "act_demo",
     "assign_cohort",
     "build_cohort",
+    "contact_times",
     "coverage",
     "escalations",
     "explain",

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from placehub import govern
+from placehub.act.rules import proxy_register
 from placehub.cli._common import catalogue, settings
 from placehub.govern.agreement import ContractLookup
 from placehub.govern.people import list_organisations, parse_role
@@ -250,7 +251,7 @@ def objection_remove(objection_id: int) -> None:
 def register_build(out: Path | None = typer.Option(None, help="Default: $PLACEHUB_HOME/register")) -> None:
     """Write the public transparency register (register.json and index.html)."""
     s = settings()
-    result = govern.build_register(catalogue(s), out or s.home / "register")
+    result = govern.build_register(catalogue(s), out or s.home / "register", cohort_proxies=proxy_register(s))
     _say(f"Register: {result.agreements} agreement(s), audit head {result.head_hash} → {result.html_path}")
 
 

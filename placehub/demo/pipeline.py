@@ -164,12 +164,15 @@ def stage_publish(ctx: DemoContext) -> None:
 
 
 def stage_register(ctx: DemoContext) -> None:
+    from placehub.act.rules import proxy_register
     from placehub.govern import build_register, verify
     from placehub.store import open_catalogue
 
     catalogue = open_catalogue(ctx.settings.database_url)
     try:
-        result = build_register(catalogue, ctx.settings.home / "register")
+        result = build_register(
+            catalogue, ctx.settings.home / "register", cohort_proxies=proxy_register(ctx.settings)
+        )
         check = verify(catalogue)
     finally:
         catalogue.dispose()

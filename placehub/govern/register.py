@@ -1,10 +1,15 @@
-"""The public transparency register: every agreement in plain English, the algorithmic tools, monthly access
-counts per purpose from the audit chain, and the audit head hash. Written as JSON and HTML (Jinja2)."""
+"""The public transparency register: every agreement in plain English, the algorithmic tools, the stand-in
+measures (proxies) cohort rules rely on, monthly access counts per purpose from the audit chain, and the audit
+head hash. Written as JSON and HTML (Jinja2).
+
+Cohort proxies are passed in (``cohort_proxies``, e.g. ``placehub.act.rules.proxy_register(settings)``) rather
+than read here, so govern never imports act (act builds on govern)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,19 +110,33 @@ def monthly_access_counts(catalogue: Catalogue) -> list[dict[str, Any]]:
     ]
 
 
-def register_data(catalogue: Catalogue, *, now: datetime | None = None) -> dict[str, Any]:
+def register_data(
+    catalogue: Catalogue,
+    *,
+    now: datetime | None = None,
+    cohort_proxies: Sequence[dict[str, str]] = (),
+) -> dict[str, Any]:
+    """The register's content. ``cohort_proxies``: rows of cohort, version, purpose, rule, name, stands_for,
+    rationale."""
     n, head_hash = head(catalogue)
     return {
         "generated_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
         "audit_head": {"entries": n, "hash": head_hash},
         "agreements": [_agreement_entry(a) for a in current_agreements(catalogue)],
         "algorithmic_tools": [t.as_dict() for t in TOOLS.values()],
+        "cohort_proxies": list(cohort_proxies),
         "monthly_access": monthly_access_counts(catalogue),
     }
 
 
-def build_register(catalogue: Catalogue, out_dir: Path, *, now: datetime | None = None) -> RegisterResult:
-    data = register_data(catalogue, now=now)
+def build_register(
+    catalogue: Catalogue,
+    out_dir: Path,
+    *,
+    now: datetime | None = None,
+    cohort_proxies: Sequence[dict[str, str]] = (),
+) -> RegisterResult:
+    data = register_data(catalogue, now=now, cohort_proxies=cohort_proxies)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "register.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

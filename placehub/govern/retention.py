@@ -2,14 +2,17 @@
 
 A source's record-level rows may be kept while at least one agreement naming it is within its retention (end
 date + ``retention.days_after_end``). A purpose's exports (``exports_dir/<purpose>/``) and pseudonym key may
-be kept while at least one agreement for that purpose is. ``today`` is passed in, so tests control the clock.
+be kept while at least one agreement for that purpose is. When a purpose's key goes, so does what the act
+stage holds for it (cohort members, assignment history, record-level grants, outcomes, builds), through
+``placehub.act.retention.delete_purpose``; its counts go into the key's tombstone. ``today`` is passed in, so
+tests control the clock.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -97,6 +100,17 @@ def plan(catalogue: Catalogue, settings: Settings, today: date) -> list[Retentio
     return items
 
 
+def _delete_act_data(catalogue: Catalogue, settings: Settings, purpose: str) -> dict[str, int]:
+    """The act stage's data for a purpose whose key is gone: counts of rows deleted per table."""
+    # Imported here: act builds on govern, so govern must not import act at module level.
+    from placehub.act.retention import delete_purpose
+
+    if not settings.vault_path.exists():
+        return {}  # no vault, so no cohort was ever built (and no outcome recorded)
+    deleted = delete_purpose(catalogue, Vault(settings.vault_path), purpose)
+    return {k: int(v) for k, v in asdict(deleted).items()}
+
+
 def run_retention(
     catalogue: Catalogue, settings: Settings, *, today: date | None = None, dry_run: bool = False, actor: str
 ) -> RetentionResult:
@@ -116,12 +130,15 @@ def run_retention(
                 else:
                     con.execute(f"delete from {ident(i.location)}")  # noqa: S608
             con.execute("commit")
+    act_deleted: dict[str, dict[str, int]] = {}
     for i in items:
         if i.kind is ItemKind.EXPORTS:
             shutil.rmtree(i.location)
         elif i.kind is ItemKind.KEY:
             destroy_purpose_key(settings.keys_dir, i.subject)
+            act_deleted[i.subject] = _delete_act_data(catalogue, settings, i.subject)
     for i in items:
+        extra = {"act_deleted": act_deleted[i.subject]} if i.kind is ItemKind.KEY else {}
         append(
             catalogue,
             AuditEvent(
@@ -137,6 +154,7 @@ def run_retention(
                     "deadline": i.deadline.isoformat(),
                     "agreements": list(i.agreements),
                     "as_of": day.isoformat(),
+                    **extra,
                 },
             ),
         )

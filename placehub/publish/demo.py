@@ -1,5 +1,8 @@
 """The demo's publish stage: define, preview (maker priya), approve (checker sam) and publish the packaged
-definitions from whatever the vault holds, saying which could not be made and why."""
+definitions from whatever the vault holds, saying which could not be made and why.
+
+It runs after act, so "contacted within 3 days by ward" is counted from ``placehub.act.contact_times``
+(through priya's access under shielding-support); before act has assigned anyone it is named as skipped."""
 
 from __future__ import annotations
 

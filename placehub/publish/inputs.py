@@ -190,16 +190,16 @@ def contact_within_days(defn: Definition, ctx: InputContext, con: duckdb.DuckDBP
     if "contact_times" in ctx.frames:
         times = ctx.frames["contact_times"]
     else:
-        from placehub import act
+        from placehub.act import contact_times  # here: act imports publish (spreadsheets)
 
-        access = ctx.access(defn.options["purpose"])  # the agreement is checked (and audited) first
-        provider: Callable | None = getattr(act, "contact_times", None)
-        if provider is None:
+        purpose = defn.options["purpose"]
+        access = ctx.access(purpose)  # the agreement is checked (and audited) first
+        times = contact_times(access)
+        if times.empty:
             raise MissingInput(
-                "The act stage does not provide contact times yet (placehub.act.contact_times(access) → "
-                "area, assigned_at, contacted_at): run cohorts and record outcomes first."
+                f"Nobody has been assigned to a partner under purpose '{purpose}' yet: build and assign its "
+                "cohorts first (placehub cohort build, placehub assign)."
             )
-        times = provider(access)
     codes, labels = areas(con, defn.area_level)
     within, later = f"contacted within {days} days", f"not contacted within {days} days"
     counts: Counter[tuple[str, str]] = Counter()

@@ -4,7 +4,8 @@ The vault tables are written as ingest, match and link write them (docs/vault.md
 ``loads``/``records``/``current_records``, ``raw_<source>``, ``matches`` (every address auto-matched),
 ``gazetteer``, ``person_records``/``persons``/``households``. The catalogue has the demo organisations and
 agreements and one user per role: priya (council analyst), tom (food-network), gina (good-neighbours) and dee
-(digital-charity) as partner workers, sam (council IG officer).
+(digital-charity) and sol (schools, a party to no shielding agreement) as partner workers, sam (council IG
+officer).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ USERS = (
     ("tom", "food-network", Role.PARTNER_WORKER),
     ("gina", "good-neighbours", Role.PARTNER_WORKER),
     ("dee", "digital-charity", Role.PARTNER_WORKER),
+    ("sol", "schools", Role.PARTNER_WORKER),
 )
 
 RAW_COLUMNS = {
@@ -269,7 +271,8 @@ def store_services(
 ASSIGN_SERVICES = [
     ("food-network", "Food A and B", 2, ("shielding-support",), (WARD_A, WARD_B)),
     ("good-neighbours", "Befriending A", 2, ("shielding-support",), (WARD_A,)),
-    ("digital-charity", "Online everywhere", 10, ("shielding-support",), (WARD_A, WARD_B, WARD_C)),
+    # schools is no recipient under the shielding agreement, so this service may never take a case
+    ("schools", "Check-ins everywhere", 10, ("shielding-support",), (WARD_A, WARD_B, WARD_C)),
 ]
 
 

@@ -34,7 +34,7 @@ def test_act_commands(world, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     assigned = run(monkeypatch, "priya", "assign", "shielding-support")
     assert assigned.exit_code == 0, assigned.output
     assert re.search(r"newly assigned\s*│\s*4", assigned.output)
-    assert "digital-charity cannot take cases: not a recipient party" in assigned.output
+    assert "schools cannot take cases: not a recipient party" in assigned.output
     listed = run(monkeypatch, "tom", "worklist", "food-network", "--cohort", "shielding-support")
     assert listed.exit_code == 0, listed.output
     cases = re.findall(r"│ ([0-9a-f]{12}) │", listed.output)

@@ -93,7 +93,14 @@ def test_partner_b_cannot_record_for_or_read_partner_a(world) -> None:  # type: 
 
 def test_a_partner_outside_the_purpose_is_refused_by_the_access_path(world) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotPermitted, match=r"rule: not_recipient"):
-        access_for(world, "dee")  # digital-charity is not a recipient under shielding-support
+        access_for(world, "sol")  # schools is not a recipient under shielding-support
+    # digital-charity is a recipient party (its older residents' service works under the purpose)
+    dee = access_for(world, "dee")
+    assert (dee.organisation, dee.purpose, dee.agreement.ref) == (
+        "digital-charity",
+        "shielding-support",
+        "shielding-support v1",
+    )
 
 
 def test_retention_deletes_a_purposes_act_data(world) -> None:  # type: ignore[no-untyped-def]

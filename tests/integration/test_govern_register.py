@@ -76,3 +76,41 @@ def test_register_cli(settings, tmp_path) -> None:  # type: ignore[no-untyped-de
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "register.json"]
     assert f"Register: 3 agreement(s), audit head {head(cat)[1]}" in result.output
     cat.dispose()
+
+
+def test_register_lists_cohort_proxies(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cat = open_catalogue(settings.database_url)
+    build_world(cat, settings)
+    out = tmp_path / "public"
+    result = CliRunner().invoke(app, ["register", "build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "register.json").read_text())
+    fsm = [p for p in data["cohort_proxies"] if p["name"] == "Free school meals eligibility"]
+    assert fsm == [
+        {
+            "cohort": "digital-inclusion",
+            "version": "1",
+            "purpose": "digital-inclusion",
+            "rule": "children-on-free-school-meals",
+            "name": "Free school meals eligibility",
+            "stands_for": "a household on a low income that may not afford a device or broadband",
+            "rationale": "Eligibility is means-tested, so it is a fair, already-collected marker of low "
+            "income; it says nothing about a family's actual access and is used only to offer help, which a "
+            "family may decline.",
+        }
+    ]
+    assert [(p["cohort"], p["name"]) for p in data["cohort_proxies"]] == [
+        ("digital-inclusion", "Free school meals eligibility"),
+        ("digital-inclusion", "Referral to the food network"),
+    ]
+    html = (out / "index.html").read_text()
+    assert "<h2>Stand-in measures in cohort rules</h2>" in html
+    assert (
+        "<tr><td>digital-inclusion</td><td>1</td><td>digital-inclusion</td><td>children-on-free-school-meals</td>"
+        "<td>Free school meals eligibility</td>"
+        "<td>a household on a low income that may not afford a device or broadband</td>"
+        "<td>Eligibility is means-tested, so it is a fair, already-collected marker of low income; it says "
+        "nothing about a family&#39;s actual access and is used only to offer help, which a family may "
+        "decline.</td></tr>"
+    ) in html
+    cat.dispose()

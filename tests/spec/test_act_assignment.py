@@ -1,7 +1,7 @@
 """Assignment by area and capacity, as tables; reassignment; the govern ``assignments`` grants that follow.
 
 Services: food-network covers wards A and B (capacity 2); good-neighbours covers ward A (capacity 2);
-digital-charity covers A, B and C but is not a recipient under the shielding agreement.
+schools covers A, B and C but is not a recipient under the shielding agreement.
 Members, highest priority first: P1 (7, A), P2 (5, A), P5 (3, B), then P3, P4 (A), P6 (B), P7 (C) at 0.
 """
 
@@ -11,7 +11,7 @@ import pytest
 
 from placehub.act.assign import CannotReassign, assign_cohort, reassign
 from placehub.act.build import build_cohort
-from tests.integration._act_helpers import AS_OF, access_for, assignment_world
+from tests.integration._act_helpers import AS_OF, WARD_C, access_for, assignment_world, store_services
 
 COHORT = "shielding-support"
 
@@ -56,9 +56,7 @@ def test_by_area_and_capacity_balanced_and_deterministic(world) -> None:  # type
                               "P5": "food-network"}  # fmt: skip
     assert (result.assigned, result.kept, result.no_capacity, result.no_cover) == (4, 0, 2, 1)
     assert result.by_organisation == {"food-network": 2, "good-neighbours": 2}
-    assert result.ineligible == {
-        "digital-charity": ["not a recipient party of agreement shielding-support v1"]
-    }
+    assert result.ineligible == {"schools": ["not a recipient party of agreement shielding-support v1"]}
     assert grants(world) == [
         ("shielding-support", "food-network", "shielded-list", "SPL1"),
         ("shielding-support", "good-neighbours", "shielded-list", "SPL2"),
@@ -83,4 +81,18 @@ def test_reassignment_moves_the_grant(world) -> None:  # type: ignore[no-untyped
     assert holders(world)["P4"] == "food-network"
     assert (result.assigned, result.no_capacity, result.no_cover) == (1, 1, 1)
     with pytest.raises(CannotReassign, match="not a recipient party of agreement shielding-support v1"):
-        reassign(world.settings, priya, COHORT, "P7", "digital-charity", now=AS_OF)
+        reassign(world.settings, priya, COHORT, "P7", "schools", now=AS_OF)
+
+
+def test_a_recipient_partner_covering_the_ward_takes_the_case(world) -> None:  # type: ignore[no-untyped-def]
+    # digital-charity is a recipient party of the shielding agreement: its service covering ward C takes P7,
+    # whom no other eligible service covers; the rest go as before.
+    store_services(
+        world.catalogue, [("digital-charity", "Online in C", 1, ("shielding-support",), (WARD_C,))]
+    )
+    result = assign_cohort(world.settings, access_for(world, "priya"), COHORT, now=AS_OF)
+    assert holders(world) == {"P1": "food-network", "P2": "good-neighbours", "P3": "good-neighbours",
+                              "P5": "food-network", "P7": "digital-charity"}  # fmt: skip
+    assert (result.assigned, result.kept, result.no_capacity, result.no_cover) == (5, 0, 2, 0)
+    assert result.by_organisation == {"digital-charity": 1, "food-network": 2, "good-neighbours": 2}
+    assert ("shielding-support", "digital-charity", "shielded-list", "SPL7") in grants(world)
