@@ -5,6 +5,12 @@ belongs to the organisation, has a role that may see person-level rows, and the 
 an agreement for that purpose in force today. ``rows`` then allows only the agreement's datasets and columns,
 only rows in its geography (and, for partner workers, only records assigned to their organisation), removes
 objectors, and appends one audit entry — allowed or denied, with the rule that refused.
+
+``review_rows(dataset, columns, record_ids)`` is the clerical-review door: it also admits named records that
+have no confirmed place yet (an address waiting for match review, a record in an uncertain linkage pair).
+The geographic-scope rule cannot be applied to a record whose place is unknown, so this door is narrower in
+every other way: only the named records, only analysts (and IG officers, who never get an access at all),
+never partner workers; records with a confirmed place outside the agreement's geography stay out.
 """
 
 from __future__ import annotations
@@ -53,6 +59,11 @@ class Rule(StrEnum):
     DATASET_NOT_COVERED = "dataset_not_covered"
     COLUMNS_NOT_COVERED = "columns_not_covered"
     PSEUDONYMISE_UNKNOWN = "pseudonymise_unknown"
+    REVIEW_ROLE = "review_role"
+
+
+# Roles that may look at records with no confirmed place, one by one, to review them (see review_rows).
+REVIEWS_UNPLACED = frozenset({Role.ANALYST, Role.IG_OFFICER})
 
 
 def _refuse(
@@ -336,6 +347,134 @@ class Access:
                     "rows_in_source": int(total),
                     "out_of_scope": int(total - in_scope),
                     "not_assigned": int(in_scope - assigned),
+                    "objections_excluded": outcome.excluded,
+                },
+            ),
+        )
+        return frame
+
+    def review_rows(
+        self,
+        dataset: str,
+        columns: Sequence[str],
+        record_ids: Sequence[str],
+        *,
+        action: str = "access.review_rows",
+        context: dict[str, object] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of the named records of ``dataset`` for clerical review, indexed by record id.
+
+        The agreement, column, date and objection rules are those of ``rows``. The geographic rule differs:
+        a record whose place is confirmed must lie in the agreement's geography, but a record with no
+        confirmed place (not matched, or waiting for review) is admitted, because its place cannot be known
+        until someone reviews it. Only roles in ``REVIEWS_UNPLACED`` may ask. ``action`` names the showing in
+        the audit chain (e.g. ``match.review.show``) and ``context`` adds ids to its detail (e.g. the review
+        item); one entry is appended, allowed or denied.
+        """
+        columns = list(dict.fromkeys(columns))
+        ids = sorted({str(r) for r in record_ids})
+        if self.user.role not in REVIEWS_UNPLACED:
+            raise self._refusal(
+                [Rule.REVIEW_ROLE],
+                [
+                    f"the role '{self.user.role.value}' may not review records without a confirmed place "
+                    f"(only: {', '.join(sorted(r.value for r in REVIEWS_UNPLACED))})"
+                ],
+                dataset,
+                columns,
+            )
+        self.check(dataset, columns)
+        with self.vault.connect(read_only=self.vault.path.exists()) as con:
+            return self._read_for_review(con, dataset, columns, ids, action, dict(context or {}))
+
+    def _read_for_review(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        dataset: str,
+        columns: list[str],
+        ids: list[str],
+        action: str,
+        context: dict[str, object],
+    ) -> pd.DataFrame:
+        raw = raw_table(self.vault, con, dataset)
+        if raw is None or not self.vault.has_table(con, "records"):
+            raise NotFound(f"No data has been loaded for '{dataset}' yet.")
+        scope = ScopeFilter(
+            whole_place=self.agreement.whole_place,
+            wards=tuple(sorted(self.agreement.wards)),
+            lsoas=tuple(sorted(self.agreement.lsoas)),
+            assigned_to=None,  # partner workers never reach here
+            purpose=self.purpose,
+        )
+        flagged = flagged_rows_sql(self.vault, con, raw, scope)
+        if self.vault.has_table(con, "matches"):
+            # a confirmed place as the scope query counts one: an auto or reviewed match with a UPRN
+            placed = (
+                "select load_id, record_id from matches "
+                "where source = $source and status in ('auto', 'reviewed') and uprn is not null "
+                "group by load_id, record_id"
+            )
+        else:
+            placed = "select null::bigint load_id, null::varchar record_id where false"
+        sql = (
+            f"with f as ({flagged}), placed as ({placed}) "  # noqa: S608
+            "select f.*, p.record_id is not null as __placed from f "
+            "left join placed p on p.load_id = f._load_id and p.record_id = f.__record_id "
+            "where list_contains($ids, f.__record_id)"
+        )
+        params = {k: v for k, v in parameters(scope, dataset).items() if f"${k}" in flagged}
+        params.update(source=dataset, ids=ids)
+        # a temp table (allowed on a read-only connection) holds the named records, so that the counts and
+        # the objection check below read a handful of rows, not the whole source again
+        tmp = f"_review_{hashlib.sha256(sql.encode()).hexdigest()[:8]}"
+        con.execute(f"create or replace temp table {tmp} as {sql}", params)
+        try:
+            named, out_of_scope, unplaced = con.execute(
+                f"select count(*), count(*) filter (where __placed and not __in_scope), "  # noqa: S608
+                f"count(*) filter (where not __placed) from {tmp}"
+            ).fetchone()
+            outcome = apply_objections(
+                self.catalogue,
+                con,
+                con.table(tmp).filter("__in_scope or not __placed"),
+                keys_dir=self.keys_dir,
+                nhs_number_column="__nhs_number",
+                person_id_column="__person_id",
+                purpose=self.purpose,
+                audit=False,
+            )
+            assert outcome.relation is not None
+            projection = [f"__person_id as {PERSON_ID}" if c == PERSON_ID else ident(c) for c in columns]
+            ordered = outcome.relation.order("_load_id, _row_number")
+            frame = ordered.project(", ".join(["__record_id", *projection])).df()
+        finally:
+            con.execute(f"drop table if exists {tmp}")
+        frame = frame.set_index("__record_id")
+        frame.index.name = "record_id"
+        if PERSON_ID in columns:
+            frame[PERSON_ID] = pseudonymise_all(
+                self.keys_dir, self.purpose, [None if pd.isna(v) else str(v) for v in frame[PERSON_ID]]
+            )
+        append(
+            self.catalogue,
+            AuditEvent(
+                action,
+                self.user.username,
+                "allowed",
+                organisation=self.organisation,
+                purpose=self.purpose,
+                dataset=dataset,
+                columns=columns,
+                row_count=len(frame),
+                fingerprint=self.fingerprint(dataset, columns, ()),
+                detail={
+                    **context,
+                    "agreement": self.agreement.id,
+                    "version": self.agreement.version,
+                    "records_named": len(ids),
+                    "records_found": int(named),
+                    "out_of_scope": int(out_of_scope),
+                    "unplaced_admitted": int(unplaced),
                     "objections_excluded": outcome.excluded,
                 },
             ),

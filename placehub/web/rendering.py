@@ -36,11 +36,12 @@ NAV = (
     NavItem("Dashboard", "/", (Role.ANALYST, Role.IG_OFFICER)),
     NavItem("Sources and loads", "/sources", (Role.ANALYST,)),
     NavItem("Match review", "/review", (Role.ANALYST,)),
-    NavItem("Linkage review", "/link-review", (Role.ANALYST,), ready=False),
-    NavItem("Worklists", "/worklists", (Role.ANALYST, Role.PARTNER_WORKER), ready=False),
-    NavItem("Escalations", "/escalations", (Role.ANALYST, Role.PARTNER_WORKER), ready=False),
+    NavItem("Linkage review", "/link-review", (Role.ANALYST,)),
+    NavItem("Worklists", "/worklists", (Role.ANALYST, Role.PARTNER_WORKER)),
+    NavItem("Escalations", "/escalations", (Role.ANALYST,)),
     NavItem("Place map", "/map", STAFF),
-    NavItem("Outbreak map", "/outbreaks", (Role.ANALYST,), ready=False),
+    NavItem("Outbreak map", "/outbreaks", (Role.ANALYST,)),
+    NavItem("Open data", "/open-data", (*STAFF, Role.PUBLIC)),
     NavItem("Transparency register", "/register", (*STAFF, Role.PUBLIC)),
 )
 

@@ -1,10 +1,10 @@
 """Match review: a record's address beside its best candidates, each with a map pin, and the decision.
 
 The record's address is person-level. It is shown only to a viewer holding a governed access whose agreement
-covers the source's address columns; each showing is checked (``Access.check``) and written to the audit
-chain.
-Review items are not yet placed (their match is unconfirmed), so ``Access.rows`` — which keeps only records
-with a proven place — cannot return them: the address comes from the match stage's review queue instead.
+covers the source's address columns. Review items are not yet placed (their match is unconfirmed), so the
+showing goes through ``Access.review_rows`` — the clerical-review door that admits named unplaced records
+under the agreement's column, date, role and objection rules — and is written to the audit chain as
+``match.review.show``. A record withheld by an objection is not shown.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from placehub.errors import NotFound
-from placehub.govern import Access, AuditEvent, append
+from placehub.govern import Access
 from placehub.ingest import load_contract
 from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
 from placehub.settings import Settings
@@ -104,27 +104,21 @@ def queue(settings: Settings, source: str | None = None) -> Queue:
 
 
 def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> None:
-    """Refuse unless the agreement covers this source's address columns; audit the showing."""
+    """Refuse unless the agreement covers this source's address columns for this record; audit the showing."""
     columns = address_columns(settings, item.source)
-    access.check(item.source, columns)  # NotPermitted (audited) names every missing column
-    append(
-        access.catalogue,
-        AuditEvent(
-            "match.review.show",
-            access.user.username,
-            "allowed",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=item.source,
-            columns=columns,
-            row_count=1,
-            detail={
-                "review_item": item.id,
-                "agreement": access.agreement.id,
-                "version": access.agreement.version,
-            },
-        ),
-    )
+    with VAULT_LOCK:  # NotPermitted (audited) names every missing column
+        shown = access.review_rows(
+            item.source,
+            columns,
+            [item.record_id],
+            action="match.review.show",
+            context={"review_item": item.id},
+        )
+    if shown.empty:
+        raise NotFound(
+            f"Review item {item.id}'s record cannot be shown: it is withheld (an objection) "
+            "or no longer loaded."
+        )
 
 
 def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:

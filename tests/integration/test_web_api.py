@@ -128,9 +128,12 @@ def test_openapi_document_lists_every_capability(world) -> None:  # type: ignore
     base, _, _ = world
     doc = httpx.get(base + "/api/openapi.json").json()
     assert sorted(doc["paths"]) == [
-        "/api/areas/{level}/{code}", "/api/dashboard", "/api/health", "/api/indices", "/api/loads",
-        "/api/loads/{load_id}", "/api/maps/{index}", "/api/me", "/api/register", "/api/review",
-        "/api/review/{item_id}", "/api/sources",
+        "/api/areas/{level}/{code}", "/api/dashboard", "/api/escalations/{cohort}", "/api/health",
+        "/api/indices", "/api/link-review", "/api/link-review/{pair_id}", "/api/loads", "/api/loads/{load_id}",
+        "/api/maps/{index}", "/api/me", "/api/open-data/catalog.jsonld", "/api/open-data/releases",
+        "/api/open-data/releases/{name}", "/api/open-data/releases/{name}/{version}/{file}", "/api/outbreaks",
+        "/api/outbreaks/map", "/api/register", "/api/review", "/api/review/{item_id}", "/api/sources",
+        "/api/worklists/{cohort}", "/api/worklists/{cohort}/outcomes",
     ]  # fmt: skip
     assert doc["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
 
@@ -141,6 +144,11 @@ SAMPLES = {
     "code": ["E01000001", "E99999999", "../../etc/passwd"],
     "load_id": ["1", "999999", "-1"],
     "item_id": ["1", "999999", "0"],
+    "pair_id": ["1", "999999", "0"],
+    "cohort": ["shielding-support", "no-such-cohort", "../../etc/passwd"],
+    "name": ["shielding-cohort-by-ward", "no-such-release", "../../etc/passwd"],
+    "version": ["1", "999", "x"],
+    "file": ["data.csv", "datapackage.json", "../../catalogue.db"],
 }
 
 
