@@ -35,6 +35,12 @@ for _mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
 
 def main() -> None:
     """Entry point: user errors print as one clear message, without a traceback."""
+    import logging
+    import os
+
+    # Splink narrates its model training at length; PLACEHUB_VERBOSE=1 brings the narration back.
+    if not os.environ.get("PLACEHUB_VERBOSE"):
+        logging.getLogger("splink").setLevel(logging.ERROR)
     try:
         app()
     except PlacehubUserError as exc:
