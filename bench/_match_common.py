@@ -44,6 +44,31 @@ def read_messy(path: Path, limit: int | None = None) -> Truth:
     return Truth(ids, addrs, pcs, truth, amb)
 
 
+def write_new_messy(out_dir: Path, n: int, seed: int, file_seed: int) -> Path:
+    """Another delivery against the same demo gazetteer (``write_match_bench(out_dir, n, seed)``): ``n`` new
+    messy renderings drawn with a different random stream (``file_seed``), so none of its decisions can come
+    from an earlier run's decision cache."""
+    import random
+
+    from placehub.demo import mess
+    from placehub.demo.layout import lay_out_borough
+
+    layout = lay_out_borough(seed)
+    rng = random.Random(f"match-bench-{seed}-new-file-{file_seed}")
+    targets = [a for a in layout.addresses if a.classification != "PP"]
+    neighbours = mess.postcode_neighbours(layout.addresses)
+    path = out_dir / f"messy_new_{file_seed}.csv"
+    width = max(6, len(str(n)))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["id", "address", "postcode", "true_uprn"])
+        for i in range(n):
+            a = targets[rng.randrange(len(targets))]
+            address, postcode = mess.render_address(rng, a, neighbours)
+            w.writerow([f"n{i + 1:0{width}d}", address, postcode, a.uprn])
+    return path
+
+
 def gazetteer_relation(con: duckdb.DuckDBPyConnection, path: Path) -> duckdb.DuckDBPyRelation:
     p = str(path).replace("'", "''")
     return con.sql(

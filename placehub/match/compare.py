@@ -9,7 +9,8 @@ found in the record, and how far apart are the postcodes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from placehub.match.normalise import NUMBER_RE, STOPWORDS, SUB_BUILDING_WORDS, NormalisedAddress
 
@@ -60,7 +61,9 @@ def _transposed(a: str, b: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
+@lru_cache(maxsize=1 << 20)
 def _close(word: str, other: str) -> bool:
+    # Cached: the same few thousand street and area words are compared again for every record.
     if word == other:
         return True
     if _is_abbreviation(word, other):
@@ -120,6 +123,20 @@ class Neighbourhood:
     document_frequency: Mapping[str, int]
     area_words: frozenset[str] = frozenset()
     keys: frozenset[str] | Mapping[str, object] = frozenset()  # every gazetteer address key
+    _found: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def tokens(self) -> tuple[str, ...]:
+        """Every word of the nearby addresses (computed once per neighbourhood)."""
+        return tuple({t for o in self.others for t in o.tokens})
+
+    def names(self, word: str) -> bool:
+        """Is ``word`` (allowing for typing slips) a word of a nearby address? Remembered per word."""
+        found = self._found.get(word)
+        if found is None:
+            toks = self.tokens
+            found = self._found[word] = _word_found(word, toks, set(toks))
+        return found
 
 
 @dataclass(frozen=True)
@@ -217,10 +234,8 @@ def check_pair(
     if nearby is None and naming:
         problems.append(f"record word(s) {' '.join(naming)} not in the candidate")
     elif naming:
-        near_tokens = tuple({t for o in others for t in o.tokens})
-        near_joined = set(near_tokens)
         area_words = nearby.area_words
-        elsewhere = [w for w in naming if w not in area_words and _word_found(w, near_tokens, near_joined)]
+        elsewhere = [w for w in naming if w not in area_words and nearby.names(w)]
         if elsewhere:
             problems.append(f"record word(s) {' '.join(elsewhere)} name another address nearby")
         elif cand_missing:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from placehub.match.compare import check_pair, postcode_distance
+from placehub.match.compare import _fits, _words, check_pair, postcode_distance
 from placehub.match.normalise import NUMBER_RE, STOPWORDS, NormalisedAddress
 from placehub.match.prepared import PreparedGazetteer
 from placehub.match.thresholds import MatchMethod, MatchStatus, MatchThresholds
@@ -40,8 +40,10 @@ def decide_exact(
             return rows[0], MatchMethod.EXACT, "address and postcode match exactly"
         return None
     rows = prepared.by_key.get(record.key)
-    if not rows or len(prepared.uprns_of(rows)) != 1:
+    if not rows:
         return None
+    if len(prepared.uprns_of(rows)) != 1:
+        return _exact_in_stated_area(prepared, record, postcode, rows, thresholds)
     row = rows[0]
     if row in prepared.children:
         return None
@@ -58,6 +60,43 @@ def decide_exact(
         return None
     what = "missing" if dist is None else f"{dist} character(s) different"
     return row, MatchMethod.EXACT_POSTCODE_TOLERANT, f"address matches exactly; postcode {what}"
+
+
+def _exact_in_stated_area(
+    prepared: PreparedGazetteer,
+    record: NormalisedAddress,
+    postcode: str | None,
+    rows: tuple[int, ...],
+    thresholds: MatchThresholds,
+) -> tuple[int, MatchMethod, str] | None:
+    """Rule E3: the key names several UPRNs in the gazetteer ("14 TRINITY ROAD" in two localities), but
+    exactly one of them lies in every area name the record states; the postcode is missing or within
+    tolerance, no other of them has a postcode as close to the record's, and the address is numbered."""
+    stated = set(record.tokens[len(record.core) :])
+    if not stated:
+        return None
+    fit = [r for r in rows if stated <= set(prepared.normalised[r].tokens)]
+    if not fit or len(prepared.uprns_of(tuple(fit))) != 1 or fit[0] in prepared.children:
+        return None
+    row = fit[0]
+    cand = prepared.normalised[row]
+    if not cand.numbers:
+        return None
+    dist = postcode_distance(postcode, prepared.postcodes[row])
+    if dist is not None:
+        if dist > thresholds.postcode_tolerance:
+            return None
+        uprn = prepared.uprns[row]
+        for r in rows:
+            other = postcode_distance(postcode, prepared.postcodes[r])
+            if prepared.uprns[r] != uprn and other is not None and other <= dist:
+                return None
+    what = "missing" if dist is None else f"{dist} character(s) different"
+    return (
+        row,
+        MatchMethod.EXACT_POSTCODE_TOLERANT,
+        f"address matches exactly in the area it names; postcode {what}",
+    )
 
 
 def decide_postcode_block(
@@ -87,6 +126,58 @@ def decide_postcode_block(
         return None
     row = next(iter(passing.values()))
     return row, "postcode and numbers agree, words agree allowing for typing slips"
+
+
+def decide_flat_notation(
+    prepared: PreparedGazetteer, record: NormalisedAddress, postcode: str | None, thresholds: MatchThresholds
+) -> tuple[int, MatchMethod, str] | None:
+    """Rule F1: the record writes its flat in a notation the gazetteer does not use ("12C" for "FLAT C, 12",
+    "3/12" for "FLAT 3, 12"); read in the gazetteer's notation it passes E1, E2 or P1. Only when the record's
+    own reading names no gazetteer address and no address at its postcode has its numbers."""
+    from placehub.match.variants import flat_notation_readings
+
+    if record.key in prepared.by_key:
+        return None
+    readings = flat_notation_readings(record)
+    if not readings:
+        return None
+    numbers = sorted(record.numbers)
+    at_postcode = prepared.rows_by_postcode.get(postcode, ())
+    if any(sorted(prepared.normalised[r].numbers) == numbers for r in at_postcode):
+        return None
+    for reading in readings:
+        found = decide_exact(prepared, reading, postcode, thresholds)
+        if found is not None:
+            row, method, reason = found
+            return row, method, f"{reason} (flat written as {reading.key})"
+        block = decide_postcode_block(prepared, reading, postcode, thresholds)
+        if block is not None:
+            return block[0], MatchMethod.POSTCODE_BLOCK, f"{block[1]} (flat written as {reading.key})"
+    return None
+
+
+def decide_unnumbered_in_block(
+    prepared: PreparedGazetteer, record: NormalisedAddress, postcode: str | None, thresholds: MatchThresholds
+) -> list[int] | None:
+    """Rule P0: the record gives no house number and at least two numbered addresses at its postcode carry
+    every word it gives ("CAMBRIDGE GROVE" where 1-40 CAMBRIDGE GROVE share the postcode). No candidate could
+    be auto-accepted (each would have rivals as good), so it goes straight to review with those addresses,
+    without asking uk_address_matcher. Returns the rows to offer, or None."""
+    if postcode is None or record.numbers:
+        return None
+    words = _words(record.core)
+    if not words:
+        return None
+    fitting: dict[str, int] = {}
+    for r in prepared.rows_by_postcode.get(postcode, ()):
+        cand = prepared.normalised[r]
+        if _fits(record, words, cand):
+            if not cand.numbers:
+                return None  # an unnumbered address fits too: it may be the one (a named house)
+            fitting.setdefault(prepared.uprns[r], r)
+    if len(fitting) < 2:
+        return None
+    return sorted(fitting.values())
 
 
 def _gap_to_runner_up(res: UkamResult, prepared: PreparedGazetteer) -> float | None:

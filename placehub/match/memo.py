@@ -19,7 +19,7 @@ from placehub.match.decision import MatchDecision
 from placehub.match.thresholds import MatchMethod, MatchStatus, MatchThresholds
 
 #: Bump whenever a decision rule changes: older memos are then ignored.
-RULES_VERSION = "2026-11-25.3"
+RULES_VERSION = "2026-11-25.4"
 
 MemoKey = tuple[str, str]  # the address and postcode exactly as recorded
 

@@ -13,10 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9][A-Z]{2})$")
 _TRAILING_POSTCODE_RE = re.compile(r"[\s,]*\b[A-Z]{1,2}[0-9][0-9A-Z]?\s*[0-9][A-Z]{2}\s*$")
 _DROP_RE = re.compile(r"[.']")
+#: Floor shorthands written with a slash ("G/F FLAT", "F/F") → the floor's words, before "/" becomes a space.
+_FLOOR_SHORTHAND_RE = re.compile(r"\b([GFS])/F\b")
+_FLOOR_SHORTHAND = {"G": "GROUND FLOOR", "F": "FIRST FLOOR", "S": "SECOND FLOOR"}
+#: "FLAT NO 5" / "FLAT NO. 5" → FLAT 5.
+_FLAT_NO_RE = re.compile(r"\b(FLAT|FLT|APARTMENT|APT|UNIT) NO (?=\d)")
 _SEPARATOR_RE = re.compile(r"[^A-Z0-9,]+")
 _NUMBER_LETTER_RE = re.compile(r"\b(\d+) ([A-Z])$")
 NUMBER_RE = re.compile(r"^\d+[A-Z]?$")
@@ -51,6 +57,13 @@ ABBREVIATIONS: dict[str, str] = {
     "BLDGS": "BUILDINGS",
     "COTTS": "COTTAGES",
     "FM": "FARM",
+    "GR": "GROVE",
+    "GRD": "GROUND",
+    "FLR": "FLOOR",
+    "1ST": "FIRST",
+    "2ND": "SECOND",
+    "3RD": "THIRD",
+    "4TH": "FOURTH",
     "FLT": "FLAT",
     "APARTMENT": "FLAT",
     "APT": "FLAT",
@@ -83,17 +96,27 @@ def segments(address: str | None) -> list[tuple[str, ...]]:
     """The address as comma-separated segments of normalised tokens, postcode removed."""
     text = (address or "").upper()
     text = _TRAILING_POSTCODE_RE.sub("", text)
-    text = _DROP_RE.sub("", text)
-    text = _SEPARATOR_RE.sub(" ", text)
     out: list[tuple[str, ...]] = []
     for raw in text.split(","):
-        seg = _NUMBER_LETTER_RE.sub(r"\1\2", " ".join(raw.split()))
-        if not seg:
-            continue
-        words = seg.split(" ")
-        last = len(words) - 1
-        out.append(tuple(_expand(w, i, last) for i, w in enumerate(words)))
+        seg = _segment(raw)
+        if seg:
+            out.append(seg)
     return out
+
+
+@lru_cache(maxsize=1 << 18)
+def _segment(raw: str) -> tuple[str, ...]:
+    """One comma-separated part, normalised. Cached: street, locality and town parts repeat across a file."""
+    text = _DROP_RE.sub("", raw)
+    text = _FLOOR_SHORTHAND_RE.sub(lambda m: _FLOOR_SHORTHAND[m.group(1)], text)
+    text = _SEPARATOR_RE.sub(" ", text)
+    text = _FLAT_NO_RE.sub(r"\1 ", text)
+    seg = _NUMBER_LETTER_RE.sub(r"\1\2", " ".join(text.split()))
+    if not seg:
+        return ()
+    words = seg.split(" ")
+    last = len(words) - 1
+    return tuple(_expand(w, i, last) for i, w in enumerate(words))
 
 
 def is_numberish(token: str) -> bool:
@@ -115,10 +138,14 @@ class AreaNames:
 
     names: frozenset[tuple[str, ...]]
 
+    @cached_property
+    def longest(self) -> int:
+        return max((len(n) for n in self.names), default=0)
+
     def strip(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Drop trailing area names, keeping at least one word that is not a number or a flat word."""
         toks = tuple(tokens)
-        longest = max((len(n) for n in self.names), default=0)
+        longest = self.longest
         while True:
             cut = 0
             for size in range(min(longest, len(toks) - 1), 0, -1):

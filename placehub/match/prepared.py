@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,10 +35,13 @@ from placehub.match.normalise import (
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 _KEYS_FILE = "gazetteer_keys.parquet"
 _AREAS_FILE = "areas.json"
 _UKAM_DIR = "uk_address_matcher"
+_INDEX_FILE = "indexes.pickle"
+#: Prepared gazetteers already loaded in this process (a server matches many sources against one gazetteer).
+_LOADED: dict[tuple[str, str, float], PreparedGazetteer] = {}
 
 
 @dataclass
@@ -59,6 +63,7 @@ class PreparedGazetteer:
     area_words: frozenset[str] = frozenset()
     children: dict[int, int] = field(default_factory=dict)
     lists_parent_shells: bool = False
+    _neighbourhoods: dict = field(default_factory=dict, repr=False)
 
     @property
     def ukam_folder(self) -> Path:
@@ -118,6 +123,19 @@ class PreparedGazetteer:
 
     def neighbourhood(self, rows: set[int], postcodes: set[str | None], exclude_uprn: str) -> Neighbourhood:
         """The gazetteer addresses at ``postcodes`` and at ``rows``, other than ``exclude_uprn``'s."""
+        if rows:
+            return self._neighbourhood(rows, postcodes, exclude_uprn)
+        # Without candidate rows it depends only on the postcodes: kept, as the postcode-block rule asks for
+        # the same ones again and again.
+        key = (frozenset(postcodes), exclude_uprn)
+        found = self._neighbourhoods.get(key)
+        if found is None:
+            if len(self._neighbourhoods) > 200_000:
+                self._neighbourhoods.clear()
+            found = self._neighbourhoods[key] = self._neighbourhood(rows, postcodes, exclude_uprn)
+        return found
+
+    def _neighbourhood(self, rows: set[int], postcodes: set[str | None], exclude_uprn: str) -> Neighbourhood:
         pool = set(rows)
         for pc in postcodes:
             if pc is not None:
@@ -207,13 +225,54 @@ def prepare_gazetteer(
         shutil.rmtree(folder)
     tmp.rename(folder)
     log.info("prepared gazetteer %s: %d rows", key, len(uprns))
-    return PreparedGazetteer(key, folder, areas, uprns, addresses, postcodes, normalised)
+    prepared = PreparedGazetteer(key, folder, areas, uprns, addresses, postcodes, normalised)
+    _save_indexes(prepared)
+    return prepared
+
+
+def _save_indexes(prepared: PreparedGazetteer) -> None:
+    """Keep the built indexes beside the keys: reading them back is several times faster than rebuilding."""
+    state = {k: v for k, v in vars(prepared).items() if k not in ("folder", "_neighbourhoods")}
+    tmp = prepared.folder / (_INDEX_FILE + ".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(prepared.folder / _INDEX_FILE)
+
+
+def _load_indexes(folder: Path, key: str) -> PreparedGazetteer | None:
+    path = folder / _INDEX_FILE
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as f:
+            state = pickle.load(f)  # noqa: S301 - written by placehub itself, in the vault's own folder
+    except Exception:  # noqa: BLE001 - an unreadable file is rebuilt from the keys
+        log.warning("prepared gazetteer %s: indexes unreadable, rebuilding", key)
+        return None
+    prepared = object.__new__(PreparedGazetteer)
+    vars(prepared).update(state, key=key, folder=folder, _neighbourhoods={})
+    return prepared
 
 
 def load_prepared(folder: Path, key: str) -> PreparedGazetteer | None:
     """The prepared gazetteer kept in ``folder``, or None when there is none (or it is incomplete)."""
     if not (folder / _KEYS_FILE).is_file() or not (folder / _UKAM_DIR).is_dir():
         return None
+    stamp = (str(folder), key, (folder / _KEYS_FILE).stat().st_mtime)
+    if stamp in _LOADED:
+        return _LOADED[stamp]
+    prepared = _load_indexes(folder, key) or _load_keys(folder, key)
+    _LOADED.clear()  # one gazetteer at a time: a new load replaces the old one
+    _LOADED[stamp] = prepared
+    return prepared
+
+
+def forget_loaded() -> None:
+    """Drop the prepared gazetteers kept in memory (the next load reads them from disk)."""
+    _LOADED.clear()
+
+
+def _load_keys(folder: Path, key: str) -> PreparedGazetteer:
     areas = AreaNames(frozenset(tuple(n.split(" ")) for n in json.loads((folder / _AREAS_FILE).read_text())))
     t = pq.read_table(folder / _KEYS_FILE).to_pydict()
     normalised = []
@@ -221,7 +280,9 @@ def load_prepared(folder: Path, key: str) -> PreparedGazetteer | None:
         toks = tuple(tokens)
         core = toks[:core_len]
         normalised.append(NormalisedAddress(toks, core, join_word_runs(core), property_numbers(core)))
-    return PreparedGazetteer(key, folder, areas, t["uprn"], t["address"], t["postcode"], normalised)
+    prepared = PreparedGazetteer(key, folder, areas, t["uprn"], t["address"], t["postcode"], normalised)
+    _save_indexes(prepared)
+    return prepared
 
 
 def prepared_gazetteer(

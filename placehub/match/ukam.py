@@ -30,6 +30,9 @@ class UkamResult:
     candidates: tuple[UkamCandidate, ...]
 
 
+_CHUNK_ROWS = 25_000
+
+
 def _row(canonical_id: str | None) -> int | None:
     return int(canonical_id[1:]) if canonical_id else None
 
@@ -55,6 +58,9 @@ def run_uk_address_matcher(
             addresses_to_match=con.table("__placehub_messy"),
             con=con,
             show_progress="off",
+            # Cleaning in chunks bounds memory on big inputs; the few thousand records placehub's exact path
+            # leaves need one chunk (ten cost ~2 s of fixed overhead). Cleaning is row by row: same result.
+            cleaning_num_chunks=max(1, min(10, len(ids) // _CHUNK_ROWS + 1)),
         )
         result = matcher.match()
         try:
