@@ -1,9 +1,10 @@
 """Benchmark: 50 signed-in users on the web app over the demo borough, for 60 s, on loopback only.
 
 The script starts everything itself: it builds the demo (``placehub demo run --no-serve``) unless ``--home``
-names an existing demo home, adds what the pages read when the demo lacks it (area boundaries, the demo
-index, an outbreak scan of synthetic cases), serves the app with uvicorn in a subprocess on a free 127.0.0.1
-port, signs every user in (password, then a purpose), and drives them with httpx for ``--seconds``:
+names an existing demo home (or ``--folder`` holds one built by an earlier run: it is reused), adds what the
+pages read when the demo lacks it (area boundaries, the demo index, an outbreak scan of synthetic cases),
+serves the app with uvicorn in a subprocess on a free 127.0.0.1 port, signs every user in (password, then a
+purpose), and drives them with httpx for ``--seconds``:
 
     analysts: the dashboard, the match-review queue and one review item, the place map and its GeoJSON,
         the outbreak map and its GeoJSON;
@@ -66,6 +67,9 @@ def _tables(vault: Path) -> set[str]:
 
 def prepare(home: Path | None, folder: Path | None) -> Path:
     """A demo home with what every page reads; builds the demo first when no home is given."""
+    if home is None and folder is not None and (folder / "home" / "demo-credentials.txt").exists():
+        print(f"reusing the demo in {folder}", flush=True)  # --folder: build once, measure many times
+        home = folder / "home"
     if home is None:
         folder = folder or Path(tempfile.mkdtemp(prefix="placehub-web-load-"))
         print(f"building the demo in {folder} (placehub demo run --no-serve) …", flush=True)

@@ -1,7 +1,9 @@
 """Place map data: an index (or one of its parts) by LSOA or ward as GeoJSON, its legend, and area profiles.
 
 Values come from the vault's ``index_values`` (``placehub index build``) and polygons from ``areas``
-(written by ``placehub geography load``, GeoJSON in WGS84): aggregates only, no person-level data.
+(written by ``placehub geography load``, GeoJSON in WGS84): aggregates only, no person-level data. Index
+choices, choropleths and area profiles are cached until the vault changes (``vault_read.cached``): every user
+of the map asks for the same few figures, which change only when an index or boundaries are rebuilt.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 from placehub.errors import NotFound
 from placehub.settings import Settings
-from placehub.web.vault_read import tables, vault_reader
+from placehub.web.vault_read import cached, tables, vault_reader
 
 LEVELS = {"lsoa": "LSOA", "ward": "ward", "msoa": "MSOA"}
 # Five classes, light to dark (ColorBrewer YlGnBu); the darkest holds the highest values.
@@ -53,6 +55,10 @@ class Choropleth:
 
 
 def index_choices(settings: Settings) -> list[IndexChoice]:
+    return list(cached(settings, "map.index_choices", lambda: _read_index_choices(settings)))
+
+
+def _read_index_choices(settings: Settings) -> tuple[IndexChoice, ...]:
     with vault_reader(settings) as v:
         if v is None or not tables(*v, "index_values"):
             return []
@@ -64,8 +70,8 @@ def index_choices(settings: Settings) -> list[IndexChoice]:
             )
             .fetchall()
         )
-    return [IndexChoice(i, lv, [c for c in comps if c == "index"] + [c for c in comps if c != "index"])
-            for i, lv, comps in rows]  # fmt: skip
+    return tuple(IndexChoice(i, lv, [c for c in comps if c == "index"] + [c for c in comps if c != "index"])
+                 for i, lv, comps in rows)  # fmt: skip
 
 
 def legend(values: list[float]) -> list[LegendClass]:
@@ -90,8 +96,24 @@ def colour_for(value: float | None, classes: list[LegendClass]) -> str | None:
 
 
 def choropleth(settings: Settings, index: str, level: str, component: str = "index") -> Choropleth:
+    """The index part by area with its legend; shared between requests, so callers must not change it."""
     if level not in LEVELS:
         raise NotFound(f"'{level}' is not a map level: choose one of {', '.join(LEVELS)}.")
+    return cached(settings, ("map.choropleth", index, level, component),
+                  lambda: _read_choropleth(settings, index, level, component))  # fmt: skip
+
+
+def choropleth_json(settings: Settings, index: str, level: str, component: str = "index") -> bytes:
+    """The choropleth's GeoJSON, encoded once per vault state (a route can send it as it is)."""
+    data = choropleth(settings, index, level, component)
+
+    def encode() -> bytes:
+        return json.dumps(data.geojson(), ensure_ascii=False, separators=(",", ":")).encode()
+
+    return cached(settings, ("map.choropleth.json", index, level, component), encode)
+
+
+def _read_choropleth(settings: Settings, index: str, level: str, component: str) -> Choropleth:
     result = Choropleth(index, level, component)
     with vault_reader(settings) as v:
         if v is None or not tables(*v, "index_values"):
@@ -152,8 +174,13 @@ class AreaProfile:
 
 
 def area_profile(settings: Settings, level: str, code: str) -> AreaProfile:
+    """An area's name, size, address count and index values (aggregates; shared between requests)."""
     if level not in LEVELS:
         raise NotFound(f"'{level}' is not an area level: choose one of {', '.join(LEVELS)}.")
+    return cached(settings, ("map.area", level, code), lambda: _read_area_profile(settings, level, code))
+
+
+def _read_area_profile(settings: Settings, level: str, code: str) -> AreaProfile:
     with vault_reader(settings) as v:
         if v is None:
             raise NotFound("Nothing has been loaded yet.")

@@ -5,6 +5,10 @@ covers the source's address columns. Review items are not yet placed (their matc
 showing goes through ``Access.review_rows`` — the clerical-review door that admits named unplaced records
 under the agreement's column, date, role and objection rules — and is written to the audit chain as
 ``match.review.show``. A record withheld by an objection is not shown.
+
+The queue (item ids, source, record id, reason, number of candidates: no address) and the gazetteer facts
+about candidate UPRNs are cached until the vault changes or a decision is made here; the record's address
+and its candidates are read afresh for every showing, after the governed, audited check.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from placehub.govern import Access
 from placehub.ingest import load_contract
 from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
 from placehub.settings import Settings
+from placehub.store.models_match import MatchReviewItem
 from placehub.web.deps import VAULT_LOCK
-from placehub.web.vault_read import tables, vault_reader
+from placehub.web.vault_read import cached, invalidate, tables, vault_reader
 
 
 @lru_cache(maxsize=1)
@@ -90,17 +95,58 @@ def address_columns(settings: Settings, source: str) -> list[str]:
 
 
 def open_items(settings: Settings, source: str | None = None) -> list[ReviewItemView]:
+    """Every open item with its record's address (person-level: read afresh, never cached)."""
     with VAULT_LOCK:
         return list_review(settings, source)
 
 
+def _read_queue(settings: Settings) -> tuple[QueueRow, ...]:
+    # list_review reads addresses too; only ids, reasons and candidate counts are kept
+    return tuple(
+        QueueRow(i.id, i.source, i.record_id, i.reason, len(i.candidates)) for i in open_items(settings)
+    )
+
+
+def queue_rows(settings: Settings) -> tuple[QueueRow, ...]:
+    """Open items (no addresses), oldest first; from memory until the vault changes or a decision here."""
+    return cached(settings, "review.queue", lambda: _read_queue(settings))
+
+
 def queue(settings: Settings, source: str | None = None) -> Queue:
-    items = open_items(settings, source)
     q = Queue()
-    for i in items:
-        q.rows.append(QueueRow(i.id, i.source, i.record_id, i.reason, len(i.candidates)))
-        q.sources[i.source] = q.sources.get(i.source, 0) + 1
+    for r in queue_rows(settings):
+        if source and r.source != source:
+            continue
+        q.rows.append(QueueRow(r.item_id, r.source, r.record_id, r.reason, r.candidates))
+        q.sources[r.source] = q.sources.get(r.source, 0) + 1
     return q
+
+
+def open_item(access: Access, settings: Settings, item_id: int) -> ReviewItemView:
+    """One open item with its record's address and candidates, read afresh (catalogue, then the vault)."""
+    if not 0 < item_id < 2**63:  # the catalogue's ids are 64-bit; anything else names no item
+        raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
+    with access.catalogue.session() as s:
+        row = s.get(MatchReviewItem, item_id)
+        if row is None or row.state != "open":
+            raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
+        source, record_id, postcode = row.source, row.record_id, row.postcode
+        suggested, reason = row.suggested_uprn, row.reason
+    found = None
+    with vault_reader(settings) as v:
+        if v is not None and tables(*v, "matches"):
+            found = (
+                v[1]
+                .execute(
+                    "select address, postcode, candidates from matches "
+                    "where source = ? and record_id = ? limit 1",
+                    [source, record_id],
+                )
+                .fetchone()
+            )
+    address, postcode, candidates = found if found else (None, postcode, "[]")
+    return ReviewItemView(item_id, source, record_id, address, postcode, suggested, reason,
+                          json.loads(candidates or "[]"))  # fmt: skip
 
 
 def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> None:
@@ -122,7 +168,15 @@ def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> N
 
 
 def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:
-    """UPRN → (x, y, classification, lsoa, ward) and the LSOA outlines around them (GeoJSON)."""
+    """UPRN → (x, y, classification, lsoa, ward) and the LSOA outlines around them (GeoJSON).
+
+    Gazetteer facts about addresses, not about the resident: cached until the vault changes.
+    """
+    key = ("review.gazetteer", tuple(sorted(set(uprns))))
+    return cached(settings, key, lambda: _read_gazetteer_facts(settings, uprns))
+
+
+def _read_gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:
     facts: dict[str, tuple] = {}
     outlines = {"type": "FeatureCollection", "features": []}
     if not uprns:
@@ -158,12 +212,19 @@ def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tu
 
 
 def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
-    items = open_items(settings)
-    index = next((n for n, i in enumerate(items) if i.id == item_id), None)
-    if index is None:
-        raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
-    item = items[index]
-    _show_address(access, settings, item)
+    # one turn at the app's vault lock for both reads (the record, then its governed, audited showing), so
+    # under load the page queues once rather than twice
+    with VAULT_LOCK:
+        item = open_item(access, settings, item_id)  # NotFound when decided already
+        _show_address(access, settings, item)
+    rows = queue_rows(settings)
+    ids = [r.item_id for r in rows]
+    if item_id not in ids:  # opened since the queue was cached (e.g. a match run): read the queue again
+        invalidate()
+        ids = [r.item_id for r in queue_rows(settings)]
+    index = ids.index(item_id) if item_id in ids else len(ids)
+    if index == len(ids):
+        ids.append(item_id)
     uprns = [str(c.get("uprn")) for c in item.candidates if c.get("uprn")]
     facts, outlines = _gazetteer_facts(settings, uprns)
     cands = []
@@ -177,11 +238,11 @@ def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
         )  # fmt: skip
     pins = [{"n": c.number, "uprn": c.uprn, "lat": c.lat, "lon": c.lon, "suggested": c.suggested}
             for c in cands if c.lat is not None]  # fmt: skip
-    following = items[index + 1] if index + 1 < len(items) else (items[0] if len(items) > 1 else None)
+    following = ids[index + 1] if index + 1 < len(ids) else (ids[0] if len(ids) > 1 else None)
     return ReviewPage(
         item_id=item.id, source=item.source, record_id=item.record_id, address=item.address,
         postcode=item.postcode, reason=item.reason, suggested_uprn=item.suggested_uprn, candidates=cands,
-        next_item=following.id if following else None, position=index + 1, open_items=len(items),
+        next_item=following, position=index + 1, open_items=len(ids),
         areas_geojson=outlines, pins_json=json.dumps(pins), purpose=access.purpose,
     )  # fmt: skip
 
@@ -190,12 +251,13 @@ def decide(
     access: Access, settings: Settings, item_id: int, decision: str, uprn: str | None, user: str
 ) -> ReviewOutcome:
     """Accept (with ``uprn`` or the suggestion) or reject an item, as ``user``, under a governed access."""
-    item = next((i for i in open_items(settings) if i.id == item_id), None)
-    if item is None:
-        raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
+    item = open_item(access, settings, item_id)  # NotFound when decided already or unknown
     access.check(item.source, address_columns(settings, item.source))
     as_user = replace(settings, user=user)
-    with VAULT_LOCK:
-        if decision == "accept":
-            return accept(as_user, item_id, uprn or None)
-        return reject(as_user, item_id)
+    try:
+        with VAULT_LOCK:
+            if decision == "accept":
+                return accept(as_user, item_id, uprn or None)
+            return reject(as_user, item_id)
+    finally:
+        invalidate()  # the decision settles this item (and any with the same address): queues change now

@@ -2,12 +2,22 @@
 
 Person-level rows are read only through ``placehub.govern`` (see deps.access_for). A missing vault or table is
 not an error here: pages say plainly that nothing has been loaded yet.
+
+Aggregates are cached in memory until the vault changes (``cached``): the key holds the size and
+modification time of the vault file and its write-ahead log, so a write by any process (a load or scan from
+the command line, a review decision here) makes the next read go to the vault again. Actions in this app that
+change what a page shows without necessarily changing those figures (a review decision settles items in the
+catalogue) also call ``invalidate``. Connections stay per read and read-only: DuckDB admits one writing
+process, so the app never holds the vault open between requests, and a cache hit takes no lock at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import duckdb
 
@@ -15,6 +25,8 @@ from placehub.errors import PlacehubUserError
 from placehub.settings import Settings
 from placehub.store import Vault
 from placehub.web.deps import VAULT_LOCK
+
+T = TypeVar("T")
 
 
 class VaultBusy(PlacehubUserError):
@@ -26,7 +38,11 @@ class VaultBusy(PlacehubUserError):
 
 @contextmanager
 def vault_reader(settings: Settings) -> Iterator[tuple[Vault, duckdb.DuckDBPyConnection] | None]:
-    """(vault, connection) for reading, or None when no vault exists yet."""
+    """(vault, connection) for reading, or None when no vault exists yet.
+
+    The app-wide lock is held only while the connection is open (connect, the queries, close): callers
+    fetch their rows inside the block and build pages after it.
+    """
     vault = Vault(settings.vault_path)
     if not vault.path.exists():
         yield None
@@ -45,3 +61,65 @@ def vault_reader(settings: Settings) -> Iterator[tuple[Vault, duckdb.DuckDBPyCon
 
 def tables(vault: Vault, con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     return all(vault.has_table(con, n) for n in names)
+
+
+def vault_state(settings: Settings) -> tuple:
+    """Path, size and mtime (ns) of the vault file and its write-ahead log: a write changes one of them."""
+    state: list = [str(settings.vault_path)]
+    for path in (settings.vault_path, settings.vault_path.with_name(settings.vault_path.name + ".wal")):
+        try:
+            st = path.stat()
+            state += [st.st_size, st.st_mtime_ns]
+        except FileNotFoundError:
+            state += [None, None]
+    return tuple(state)
+
+
+# (generation, vault state, what) → value. Aggregates only: counts, index choices, choropleths, open review
+# item ids. The generation moves on at each ``invalidate``, so an entry computed before an action is never
+# served after it, even if it is stored late.
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 128
+_generation = 0
+# one computation per key at a time: fifty users missing together wait for one vault read, not fifty
+_COMPUTING: dict[tuple, threading.Lock] = {}
+
+
+def cached(settings: Settings, what: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per vault state (and per ``what``), then from memory until the vault changes.
+
+    ``compute`` must return aggregates only (never person-level rows) and must not be mutated by callers.
+    Errors are not cached: a missing index raises again on the next request.
+    """
+    key = (_generation, vault_state(settings), what)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]  # type: ignore[return-value]
+        gate = _COMPUTING.setdefault(key, threading.Lock())
+    with gate:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]  # type: ignore[return-value]
+        try:
+            value = compute()
+        except BaseException:
+            with _CACHE_LOCK:
+                _COMPUTING.pop(key, None)
+            raise
+        with _CACHE_LOCK:
+            if key[0] == _generation:  # not invalidated while computing
+                _CACHE[key] = value
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+            _COMPUTING.pop(key, None)
+        return value
+
+
+def invalidate() -> None:
+    """Forget every cached aggregate (after an action in this app that changes what pages show)."""
+    global _generation
+    with _CACHE_LOCK:
+        _generation += 1
+        _CACHE.clear()
