@@ -17,7 +17,13 @@ from splink import DuckDBAPI, Linker
 
 from placehub.link.config import LinkConfig
 from placehub.link.features import present_columns
-from placehub.link.model import LARGE_INPUT, prediction_blocking_rules, settings_for, train
+from placehub.link.model import (
+    LARGE_INPUT,
+    household_phone_share,
+    prediction_blocking_rules,
+    settings_for,
+    train,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +84,19 @@ def score_all(con: duckdb.DuckDBPyConnection, config: LinkConfig, model_json: st
     """Train a model on ``link_features`` (unless ``model_json`` is given) and score every blocked pair."""
     columns = present_columns(con)
     n = con.execute("select count(*) from link_features").fetchone()[0]  # type: ignore[index]
+    share = household_phone_share(con, columns) if model_json is None else None
+    log.info("household phone share: %s", share)
     if model_json is None and n > LARGE_INPUT:
         n_train = _training_sample(con, n, config.seed)
         api, sample = _db_api(con, config, "link_training")
-        trainer = Linker(sample, settings_for(columns, n), db_api=api)
+        trainer = Linker(sample, settings_for(columns, n, share), db_api=api)
         train(trainer, columns, n_train, config)
         trained = trainer.misc.save_model_to_json(out_path=None)
         api, table = _db_api(con, config)
         linker = Linker(table, trained, db_api=api)
     elif model_json is None:
         api, table = _db_api(con, config)
-        linker = Linker(table, settings_for(columns, n), db_api=api)
+        linker = Linker(table, settings_for(columns, n, share), db_api=api)
         train(linker, columns, n, config)
     else:
         api, table = _db_api(con, config)

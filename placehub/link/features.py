@@ -60,6 +60,22 @@ def _name(col: str) -> str:
     return f"nullif(trim(regexp_replace(upper(cast({col} as varchar)), '[^A-Z '' -]', '', 'g')), '')"
 
 
+# Titles written before a name in free-text name columns ("MRS RACHEL ALLEN"); they are not first names.
+TITLES = ("MR", "MRS", "MS", "MISS", "MX", "DR", "MASTER", "SIR", "DAME", "LADY", "LORD", "REV", "PROF")
+
+
+def _full_name_sql(col: str) -> str:
+    """A free-text full name as "FIRST [MIDDLE] SURNAME": "ALLEN, RACHEL" turned round, a leading title
+    dropped, so its first word is the first name and its last word the surname."""
+    text = f"trim(regexp_replace(upper(cast({col} as varchar)), '\\s+', ' ', 'g'))"
+    turned = (
+        f"case when {text} like '%,%' "
+        f"then trim(split_part({text}, ',', 2)) || ' ' || trim(split_part({text}, ',', 1)) else {text} end"
+    )
+    titles = "|".join(TITLES)
+    return f"nullif(trim(regexp_replace({turned}, '^({titles})\\.? +', '')), '')"
+
+
 def _features_sql() -> str:
     nhs = "regexp_replace(cast(nhs_number as varchar), '[^0-9]', '', 'g')"
     phone = "regexp_replace(cast(phone as varchar), '[^0-9]', '', 'g')"
@@ -69,14 +85,15 @@ def _features_sql() -> str:
         "nullif(trim(regexp_replace(regexp_replace(upper(cast(address as varchar)), '[^A-Z0-9 ]', ' ', 'g'), "
         "'\\s+', ' ', 'g')), '')"
     )
-    last_word = "nullif(regexp_extract(trim(full_name), '\\s(\\S+)$', 1), '')"
+    full_name = _full_name_sql("full_name")
+    last_word = f"nullif(regexp_extract({full_name}, '\\s(\\S+)$', 1), '')"
     # Every interpolated piece is a constant expression of this module, never user text.
     return f"""
     with base as (
         select
             cast(unique_id as varchar) as unique_id,
             cast(source as varchar) as source_dataset,
-            coalesce({_name("first_name")}, {_name("split_part(trim(full_name), ' ', 1)")}) as first_name,
+            coalesce({_name("first_name")}, {_name(f"split_part({full_name}, ' ', 1)")}) as first_name,
             coalesce({_name("surname")}, {_name(last_word)}) as surname,
             coalesce(
                 strftime(try_cast({dob_text} as date), '%Y-%m-%d'),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import duckdb
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
@@ -24,6 +25,10 @@ log = logging.getLogger(__name__)
 
 # Large data: EM on a date-of-birth block alone would compare too many pairs.
 LARGE_INPUT = 200_000
+# Fewer household pairs than this measure too little to discount a shared phone.
+MIN_HOUSEHOLD_PAIRS = 20
+# Roles that name one home (a postcode names a street).
+HOME_COLUMNS = ("uprn", "address")
 
 
 def _null(col: str) -> cll.NullLevel:
@@ -85,7 +90,7 @@ def dob_comparison() -> cl.CustomComparison:
     )
     return cl.CustomComparison(
         output_column_name="dob",
-        comparison_description="date of birth: exact, day and month swapped, one typo, same year",
+        comparison_description="date of birth: exact, day and month swapped, typos, same year, years apart",
         comparison_levels=[
             _null("dob"),
             cll.ExactMatchLevel("dob"),
@@ -93,9 +98,16 @@ def dob_comparison() -> cl.CustomComparison:
             cll.DamerauLevenshteinLevel("dob", 1),
             cll.DamerauLevenshteinLevel("dob", 2),
             cll.CustomLevel("substr(dob_l, 1, 4) = substr(dob_r, 1, 4)", label_for_charts="same year"),
-            # A wholly different date of birth for one person is rare; EM, fed mostly by blocks where dates
-            # agree, underestimates how rare, and shared e-mails then outweigh it.
-            cll.ElseLevel().configure(m_probability=0.01, fix_m_probability=True),
+            # Five or more years apart (and not a typo, caught above): a parent and a child, or two siblings,
+            # at one address rather than one person recorded twice. Its own level, so EM says how rare it is
+            # for one person (FEBRL's duplicates do carry such dates; the demo's households do not).
+            cll.CustomLevel(
+                "abs(cast(substr(dob_l, 1, 4) as integer) - cast(substr(dob_r, 1, 4) as integer)) >= 5",
+                label_for_charts="five or more years apart",
+            ),
+            # One to four years apart and more than two typos: rare for one person; EM, fed mostly by blocks
+            # where dates agree, underestimates how rare, and shared e-mails or homes then outweigh it.
+            cll.ElseLevel().configure(m_probability=0.001, fix_m_probability=True),
         ],
     )
 
@@ -138,6 +150,54 @@ def place_comparison(columns: set[str]) -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name="place", comparison_levels=levels)
 
 
+def same_home_sql(columns: set[str]) -> str | None:
+    """SQL true when two records give the same home (UPRN or full address; a postcode is a street, not a
+    home), or None when neither role is present."""
+    present = [c for c in HOME_COLUMNS if c in columns]
+    return "(" + " or ".join(f"{c}_l = {c}_r" for c in present) + ")" if present else None
+
+
+def household_phone_share(con: duckdb.DuckDBPyConnection, columns: set[str]) -> float | None:
+    """Of record pairs at one home that are surely two people (first names and dates of birth wholly
+    different: two members of a household), the share that give the same phone. High where phones are
+    household landlines (the demo's partner files: 0.97); near zero where the "phone" role is a personal
+    identifier (FEBRL's social security number). None when there are too few such pairs to measure."""
+    homes = [c for c in HOME_COLUMNS if c in columns]
+    if not homes or not {"phone", "first_name_canon", "dob"} <= columns:
+        return None
+    # One equi-join per home column (an OR join would compare every pair of records).
+    parts = " union ".join(
+        f"""select l.unique_id as a, r.unique_id as b, l.phone = r.phone as same
+            from link_features l join link_features r on l.{c} = r.{c} and l.unique_id < r.unique_id
+            where l.phone is not null and r.phone is not null
+              and jaro_winkler_similarity(l.first_name_canon, r.first_name_canon) < 0.8
+              and damerau_levenshtein(l.dob, r.dob) > 2"""  # noqa: S608 - c is one of HOME_COLUMNS
+        for c in homes
+    )
+    row = con.execute(f"select count(*), count(*) filter (where same) from ({parts})").fetchone()  # noqa: S608
+    pairs, same = (int(row[0]), int(row[1])) if row else (0, 0)
+    if pairs < MIN_HOUSEHOLD_PAIRS:
+        return None
+    return max(same / pairs, 1e-6)
+
+
+def phone_comparison(columns: set[str], household_share: float | None = None) -> cl.CustomComparison:
+    """Phone: exact › one typo. Where phones are shared within households (``household_share``, measured
+    by ``household_phone_share``), the same phone at the same home says little more than the home itself,
+    which ``place`` already counts: that level's u is the measured share instead of the chance two random
+    records share a phone. Counting both in full made parents and children at one address one person."""
+    levels: list[Any] = [_null("phone")]
+    home = same_home_sql(columns)
+    if home and household_share is not None:
+        levels.append(
+            cll.CustomLevel(
+                f"phone_l = phone_r and {home}", label_for_charts="same phone at the same home"
+            ).configure(u_probability=household_share, fix_u_probability=True)
+        )
+    levels += [cll.ExactMatchLevel("phone"), cll.DamerauLevenshteinLevel("phone", 1), cll.ElseLevel()]
+    return cl.CustomComparison(output_column_name="phone", comparison_levels=levels)
+
+
 def nhs_number_comparison() -> cl.CustomComparison:
     """Two valid NHS numbers that differ almost always mean two people: a slip that still passes the
     Modulus 11 check is rare, so that level's m is fixed small instead of left to EM."""
@@ -151,7 +211,7 @@ def nhs_number_comparison() -> cl.CustomComparison:
     )
 
 
-def comparisons_for(columns: set[str]) -> list[Any]:
+def comparisons_for(columns: set[str], household_share: float | None = None) -> list[Any]:
     """The comparisons for the roles present, in a fixed order (so a model's JSON is stable)."""
     out: list[Any] = []
     if "first_name" in columns:
@@ -167,7 +227,7 @@ def comparisons_for(columns: set[str]) -> list[Any]:
     if columns & {"uprn", "address", "postcode"}:
         out.append(place_comparison(columns))
     if "phone" in columns:
-        out.append(_exact_else("phone", typo=True))
+        out.append(phone_comparison(columns, household_share))
     if "email" in columns:
         out.append(cl.EmailComparison("email"))
     return out
@@ -242,11 +302,13 @@ def em_blocking_rules(columns: set[str], n_records: int) -> list[Any]:
     return rules
 
 
-def settings_for(columns: set[str], n_records: int = 0) -> SettingsCreator:
+def settings_for(
+    columns: set[str], n_records: int = 0, household_share: float | None = None
+) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons_for(columns),
+        comparisons=comparisons_for(columns, household_share),
         blocking_rules_to_generate_predictions=prediction_blocking_rules(columns, n_records),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,

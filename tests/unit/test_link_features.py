@@ -96,3 +96,25 @@ def test_feature_frame() -> None:
         "email",
         "uprn",
     }
+
+
+@pytest.mark.parametrize(
+    ("full_name", "first_name", "surname"),
+    [
+        ("MRS RACHEL ALLEN", "RACHEL", "ALLEN"),
+        ("Mr. Jack  Bailey", "JACK", "BAILEY"),
+        ("ALLEN, RACHEL", "RACHEL", "ALLEN"),
+        ("Wilson, Mrs Safah", "SAFAH", "WILSON"),
+        ("Peggy Ann Jones", "PEGGY", "JONES"),
+        ("Missy Jones", "MISSY", "JONES"),  # a name that starts like a title is kept
+        ("Dr Jones", "JONES", None),
+    ],
+)
+def test_full_name_without_title_and_turned_round(
+    full_name: str, first_name: str, surname: str | None
+) -> None:
+    frame = pd.DataFrame({"unique_id": ["a|1"], "source": ["a"], "full_name": [full_name]})
+    con = duckdb.connect()
+    con.register("f", frame)
+    build_features(con, "f")
+    assert con.execute("select first_name, surname from link_features").fetchone() == (first_name, surname)

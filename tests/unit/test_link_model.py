@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
+
 from placehub.link.model import (
     comparisons_for,
+    dob_comparison,
     em_blocking_rules,
+    household_phone_share,
+    phone_comparison,
     place_comparison,
     prediction_blocking_rules,
 )
@@ -74,3 +80,51 @@ def test_blocking_rules_for_names_and_dates_only() -> None:
         '(l."first_name_canon" = r."first_name_canon") AND (l."surname" = r."surname")',
         'l."dob" = r."dob"',
     ]
+
+
+def _levels(comparison) -> list[dict]:  # type: ignore[no-untyped-def]
+    return comparison.get_comparison("duckdb").as_dict()["comparison_levels"]
+
+
+def test_phone_at_the_same_home_has_the_measured_household_share_as_u() -> None:
+    levels = _levels(phone_comparison({"phone", "uprn", "address", "postcode"}, 0.75))
+    assert [lv["sql_condition"] for lv in levels][:3] == [
+        '"phone_l" IS NULL OR "phone_r" IS NULL',
+        "phone_l = phone_r and (uprn_l = uprn_r or address_l = address_r)",
+        '"phone_l" = "phone_r"',
+    ]
+    assert (levels[1]["u_probability"], levels[1]["fix_u_probability"]) == (0.75, True)
+    # Not measured (or no home role): the phone is compared on its own, as before.
+    without = _levels(phone_comparison({"phone", "uprn"}, None))
+    assert [lv["label_for_charts"] for lv in without][1] == "Exact match on phone"
+    assert len(_levels(phone_comparison({"phone", "postcode"}, 0.75))) == len(without)
+
+
+def test_dates_a_generation_apart_have_their_own_level() -> None:
+    labels = [lv["label_for_charts"] for lv in _levels(dob_comparison())]
+    assert labels[-3:] == ["same year", "five or more years apart", "All other comparisons"]
+
+
+def _features(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    frame = pd.DataFrame(rows, columns=["unique_id", "first_name_canon", "dob", "uprn", "address", "phone"])
+    con.register("f", frame)
+    con.execute("create table link_features as select * from f")
+    return con
+
+
+def test_household_phone_share_counts_pairs_that_are_surely_two_people() -> None:
+    cols = {"first_name_canon", "dob", "uprn", "address", "phone"}
+    rows = []
+    for h in range(30):  # parent and child at one UPRN; two households in three share a landline
+        child_phone = f"0{h}" if h % 3 else f"9{h}"
+        rows += [
+            (f"p{h}", "SUSAN", "1960-01-01", f"U{h}", None, f"0{h}"),
+            (f"c{h}", "LIAM", "1990-05-05", f"U{h}", None, child_phone),
+            # the same parent again, one typo in the name: not two people, not counted
+            (f"q{h}", "SUSAM", "1960-01-01", f"U{h}", None, f"0{h}"),
+        ]
+    # each household: (p, c) and (q, c) measured; 20 of 30 households share the phone
+    assert household_phone_share(_features(rows), cols) == 40 / 60
+    assert household_phone_share(_features(rows[:27]), cols) is None  # 9 households: 18 pairs, too few
+    assert household_phone_share(_features(rows), cols - {"dob"}) is None
