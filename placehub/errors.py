@@ -1,8 +1,8 @@
 """User-facing errors.
 
-Anything a council analyst can fix (a bad file, a missing contract, a refused access) raises a subclass of
-``PlacehubUserError``: the CLI prints its message without a traceback and exits with its ``exit_code``; the web
-app maps it to ``http_status``. Any other exception is a bug and keeps its traceback.
+Anything a council analyst can fix (a bad file, a missing contract, a refused access) raises a subclass
+of ``PlacehubUserError``: the CLI prints its message without a traceback and exits with its ``exit_code``;
+the web app maps it to ``http_status``. Any other exception is a bug and keeps its traceback.
 """
 
 

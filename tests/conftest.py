@@ -1,4 +1,4 @@
-"""Fixtures shared by every test layer: a fresh placehub home, catalogues on SQLite and PostgreSQL, shared data."""
+"""Fixtures for every test layer: a fresh placehub home, catalogues on SQLite and PostgreSQL, shared data."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pkgutil
 import sys
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from placehub.errors import PlacehubUserError
 
@@ -20,13 +20,26 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+
+
+class _Console(Console):
+    """Rich reads COLUMNS once, when a console is made; the CLI's consoles are made at import and then used by
+    many commands (tests, long-lived processes), so they look at the terminal afresh each time they print."""
+
+    @property
+    def size(self) -> ConsoleDimensions:  # type: ignore[override]
+        self._width = self._height = None
+        return Console.size.fget(self)  # type: ignore[attr-defined]
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 
 
 @app.callback()
 def _root() -> None:
     """Reconcile, share with purpose, act on and open up a place's data."""
+
 
 for _mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
     if not _mod.name.startswith("_"):

@@ -89,7 +89,7 @@ def register(app: typer.Typer) -> None:
 @demo_app.command("run")
 def run(
     seed: int = typer.Option(1, help="Random seed for the borough."),
-    folder: Path = typer.Option(Path("demo-data"), help="Folder for the borough's files and the demo's home."),
+    folder: Path = typer.Option(Path("demo-data"), help="Folder for the borough and the demo's home."),
     households: int | None = typer.Option(None, help="About how many homes (default about 38,000)."),
     serve: bool = typer.Option(True, help="Serve the web app over the demo afterwards."),
     port: int = typer.Option(8000, help="Port for the web app (loopback only)."),
@@ -101,7 +101,9 @@ def run(
     from placehub.cli import console
     from placehub.demo.pipeline import STAGES, run_demo
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console) as p:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+    ) as p:
         task = p.add_task("Starting", total=len(STAGES))
         seen: list[str] = []
 

@@ -206,7 +206,7 @@ def stage_link(ctx: DemoContext) -> None:
 
 
 def stage_act(ctx: DemoContext) -> None:
-    """Both cohorts built, assigned to partners by area and capacity, and a simulated fortnight of outcomes."""
+    """Both cohorts built, assigned to partners by area and capacity; a simulated fortnight of outcomes."""
     from placehub.act.demo import act_demo
 
     summary = act_demo(ctx.settings, seed=ctx.seed)

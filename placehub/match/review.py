@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import duckdb
 from sqlalchemy import select
 
 from placehub.match.errors import ReviewItemNotFound, UnknownUprn
@@ -70,6 +71,14 @@ def list_review(settings: Settings, source: str | None = None) -> list[ReviewIte
             )
         )
     return out
+
+
+def item_candidates(con: duckdb.DuckDBPyConnection, source: str, record_id: str) -> list[dict]:
+    """The candidate UPRNs (gazetteer addresses, not the record's own) the matcher kept for one record."""
+    row = con.execute(
+        "select candidates from matches where source = ? and record_id = ? limit 1", [source, record_id]
+    ).fetchone()
+    return json.loads(row[0] or "[]") if row else []
 
 
 def _gazetteer_has(settings: Settings, uprn: str) -> bool:

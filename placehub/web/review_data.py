@@ -21,6 +21,7 @@ from placehub.errors import NotFound
 from placehub.govern import Access
 from placehub.ingest import load_contract
 from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
+from placehub.match.review import item_candidates
 from placehub.settings import Settings
 from placehub.store.models_match import MatchReviewItem
 from placehub.web.deps import VAULT_LOCK
@@ -132,25 +133,20 @@ def open_item(access: Access, settings: Settings, item_id: int) -> ReviewItemVie
             raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
         source, record_id, postcode = row.source, row.record_id, row.postcode
         suggested, reason = row.suggested_uprn, row.reason
-    found = None
+    candidates: list[dict] = []
     with vault_reader(settings) as v:
         if v is not None and tables(*v, "matches"):
-            found = (
-                v[1]
-                .execute(
-                    "select address, postcode, candidates from matches "
-                    "where source = ? and record_id = ? limit 1",
-                    [source, record_id],
-                )
-                .fetchone()
-            )
-    address, postcode, candidates = found if found else (None, postcode, "[]")
-    return ReviewItemView(item_id, source, record_id, address, postcode, suggested, reason,
-                          json.loads(candidates or "[]"))  # fmt: skip
+            candidates = item_candidates(v[1], source, record_id)
+    # The record's own address is not read here: review_page shows it from the governed, audited read.
+    return ReviewItemView(item_id, source, record_id, None, postcode, suggested, reason, candidates)
 
 
-def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> None:
-    """Refuse unless the agreement covers this source's address columns for this record; audit the showing."""
+def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> tuple[str, str | None]:
+    """The record's address and postcode through the agreement, audited; refused unless the agreement covers
+    this source's address columns for this record."""
+    contract = load_contract(settings, item.source)
+    address_cols = list(contract.roles.get("address", ()))
+    postcode_cols = list(contract.roles.get("postcode", ()))
     columns = address_columns(settings, item.source)
     with VAULT_LOCK:  # NotPermitted (audited) names every missing column
         shown = access.review_rows(
@@ -165,6 +161,12 @@ def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> N
             f"Review item {item.id}'s record cannot be shown: it is withheld (an objection) "
             "or no longer loaded."
         )
+    row = shown.iloc[0]
+    parts = [
+        str(row[c]).strip() for c in address_cols if c in row and row[c] is not None and str(row[c]).strip()
+    ]
+    postcode = next((str(row[c]) for c in postcode_cols if c in row and row[c] is not None), item.postcode)
+    return ", ".join(parts), postcode
 
 
 def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:
@@ -216,7 +218,8 @@ def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
     # under load the page queues once rather than twice
     with VAULT_LOCK:
         item = open_item(access, settings, item_id)  # NotFound when decided already
-        _show_address(access, settings, item)
+        address, postcode = _show_address(access, settings, item)
+        item = replace(item, address=address, postcode=postcode)
     rows = queue_rows(settings)
     ids = [r.item_id for r in rows]
     if item_id not in ids:  # opened since the queue was cached (e.g. a match run): read the queue again

@@ -72,8 +72,8 @@ def test_linkage_against_the_truth(demo: DemoContext) -> None:
     assert demo.files is not None
     with duckdb.connect(str(demo.settings.vault_path), read_only=True) as con:
         score = score_people(con, demo.files.truth)
-    # Measured on this small borough (seed 1, 3,000 homes): 45 of 48 true record pairs found, none wrong. With so
-    # few pairs one missed link moves F1 by 0.01, so the floor sits just under the measurement.
+    # Measured on this small borough (seed 1, 3,000 homes): 45 of 48 true record pairs found, none wrong.
+    # With so few pairs one missed link moves F1 by 0.01, so the floor sits just under the measurement.
     assert score.precision >= 0.99
     assert score.f1 >= 0.95
 
