@@ -32,8 +32,8 @@ class _Console(Console):
         return Console.size.fget(self)  # type: ignore[attr-defined]
 
 
-console = _Console()
-err_console = _Console(stderr=True)
+console = _Console(soft_wrap=True)  # a message is one line however narrow the terminal: paths stay whole
+err_console = _Console(stderr=True, soft_wrap=True)
 
 
 @app.callback()

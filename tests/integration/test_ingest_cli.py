@@ -29,7 +29,7 @@ def test_ingest_loads_and_rejects_commands(
     people_contract(settings)
     f = tmp_path / "people.csv"
     f.write_text(csv_text(ROWS), encoding="utf-8")
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": "200"})  # wide enough that tables do not wrap
     out = runner.invoke(app, ["ingest", "people", str(f)], terminal_width=200)
     assert out.exit_code == 0, out.output
     lines = [" ".join(line.strip("│ ").split()) for line in out.output.splitlines()]
