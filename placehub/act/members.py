@@ -62,6 +62,42 @@ def members(con: duckdb.DuckDBPyConnection, cohort: str, state: str | None = Non
     return [_row(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class WorkRow:
+    """One line of a partner's worklist as the vault holds it: no JSON left to decode in Python."""
+
+    pseudonym: str
+    ward: str | None
+    priority: float
+    first_included_at: datetime
+    records: tuple[str, ...]
+    priority_reasons: tuple[dict[str, Any], ...]  # each {"says": ..., "sources": [...]}
+
+    @property
+    def case_ref(self) -> str:
+        return self.pseudonym[:CASE_REF_LENGTH]
+
+
+# DuckDB turns the JSON columns into lists and structs itself (one pass in C++), so a worklist of thousands
+# of members costs no per-row json.loads; only what the worklist shows is extracted from ``reasons``.
+def assigned_members(
+    con: duckdb.DuckDBPyConnection, cohort: str, organisation: str, state: str
+) -> list[WorkRow]:
+    """Members in ``state`` whose open assignment is to ``organisation``, highest priority first."""
+    rows = con.execute(
+        "select m.pseudonym, m.ward, m.priority, m.first_included_at, "
+        "json_transform(m.records, '[\"VARCHAR\"]'), "
+        """json_transform(m.reasons, '{"priority": [{"says": "VARCHAR", "sources": ["VARCHAR"]}]}')"""
+        ".priority "
+        "from cohort_members m where m.cohort = ? and m.state = ? and exists ("
+        "select 1 from cohort_assignments a where a.cohort = m.cohort and a.member_id = m.member_id "
+        "and a.ended_at is null and a.organisation = ?) "
+        "order by m.priority desc, m.first_included_at, m.member_id",
+        [cohort, state, organisation],
+    ).fetchall()
+    return [WorkRow(r[0], r[1], float(r[2]), r[3], tuple(r[4] or ()), tuple(r[5] or ())) for r in rows]
+
+
 def assigned_organisation(con: duckdb.DuckDBPyConnection, cohort: str, member_id: str) -> str | None:
     row = con.execute(
         "select organisation from cohort_assignments where cohort = ? and member_id = ? and ended_at is null",

@@ -8,8 +8,10 @@ child). Reasons are shown only where every source they rest on is shared with th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,10 +21,10 @@ import duckdb
 
 from placehub.act.evaluate import GAZETTEER, LINKAGE, OUTCOMES
 from placehub.act.inputs import RECORD_ID, record_id_column, source_rows
-from placehub.act.members import MemberRow, assigned_organisation, current_assignments, find_member, members
+from placehub.act.members import MemberRow, WorkRow, assigned_members, assigned_organisation, find_member
 from placehub.act.outcomes import refuse, require_purpose, utc
 from placehub.act.rules import CohortDefinition, available_cohorts, load_definition
-from placehub.act.vault_tables import OPEN, connection, ensure_act_tables
+from placehub.act.vault_tables import OPEN, ensure_act_tables
 from placehub.errors import NotFound, PlacehubUserError
 from placehub.govern import Access, AuditEvent, Role, append
 from placehub.publish.spreadsheet import write_csv, write_xlsx
@@ -40,6 +42,10 @@ class Worklist:
     organisation: str
     header: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    # beside the agreed columns (so exports and the header stay as agreed): each row's ward, from the
+    # gazetteer ward of the member's UPRN (a place, not a person), and the wards on the whole list
+    wards: tuple[str | None, ...] = ()
+    ward_choices: tuple[str, ...] = ()
 
 
 def visible(access: Access, sources: list[str]) -> bool:
@@ -99,19 +105,38 @@ def _cell(values: list[Any]) -> Any:
     return "; ".join(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in distinct)
 
 
+def _priority_why(access: Access, m: WorkRow) -> str:
+    """The visible priority reasons in plain words (what ``reason_lines`` would show, without the rule)."""
+    return "; ".join(p["says"].split(" [")[0] for p in m.priority_reasons if visible(access, p["sources"]))
+
+
+@contextlib.contextmanager
+def _reader(access: Access, con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The caller's connection, else a read-only one: reading a worklist never writes the vault (the act
+    tables are created when a cohort is built), so readers need not queue behind writers."""
+    if con is not None:
+        yield con
+        return
+    with access.vault.connect(read_only=access.vault.path.exists()) as own:
+        yield own
+
+
 def worklist(
-    settings: Settings, access: Access, cohort: str, *, con: duckdb.DuckDBPyConnection | None = None
+    settings: Settings,
+    access: Access,
+    cohort: str,
+    *,
+    ward: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Worklist:
-    """The open members assigned to the access's organisation, with the agreed columns only."""
+    """The open members assigned to the access's organisation, with the agreed columns only; ``ward`` (a
+    ward code) keeps only those living in that ward."""
     d = load_definition(settings, cohort)
     require_purpose(access, d.purpose, "act.worklist", cohort)
     rid = record_id_column(settings, d.worklist_source)
-    with connection(access.vault, con) as con:
-        ensure_act_tables(con)
-        held = current_assignments(con, cohort)
-        mine = [
-            m for m in members(con, cohort, OPEN) if held.get(m.member_id, ("",))[0] == access.organisation
-        ]
+    with _reader(access, con) as con:
+        built = all(access.vault.has_table(con, t) for t in ("cohort_members", "cohort_assignments"))
+        mine = assigned_members(con, cohort, access.organisation, OPEN) if built else []
         frame = source_rows(access, con, settings, d.worklist_source, list(d.worklist_columns))
     by_record: dict[str, dict[str, Any]] = {r[RECORD_ID]: r for r in frame.to_dict("records")}
     columns = [rid, *[c for c in d.worklist_columns if c != rid]]
@@ -119,21 +144,23 @@ def worklist(
     header = (
         ["case_ref", "priority", "waiting_since", "why"] + (["people_on_list"] if household else []) + columns
     )
-    rows = []
+    rows, wards, choices = [], [], set()
     for m in mine:
         recs = [by_record[r] for r in m.records if r in by_record]
         if not recs:
             continue  # its records are no longer shared (out of scope, objection): never shown
-        lines, _ = reason_lines(access, m.reasons)
-        why = "; ".join(
-            line.split(": ", 1)[1].split(" [")[0] for line in lines if line.startswith("priority")
-        )
+        if m.ward:
+            choices.add(m.ward)
+        if ward and m.ward != ward:
+            continue
         rows.append(
-            (m.case_ref, m.priority, m.first_included_at.date().isoformat(), why)
+            (m.case_ref, m.priority, m.first_included_at.date().isoformat(), _priority_why(access, m))
             + ((len(recs),) if household else ())
             + tuple(_cell([r.get(c) for r in recs]) for c in columns)
         )
-    return Worklist(cohort, d.purpose, access.organisation, tuple(header), tuple(rows))
+        wards.append(m.ward)
+    return Worklist(cohort, d.purpose, access.organisation, tuple(header), tuple(rows),
+                    tuple(wards), tuple(sorted(choices)))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,21 @@ def test_each_partner_sees_only_its_own_people_and_the_agreed_fields(world) -> N
     ]
 
 
+def test_a_partner_filters_its_own_worklist_by_ward(world) -> None:  # type: ignore[no-untyped-def]
+    tom, gina = access_for(world, "tom"), access_for(world, "gina")
+    whole = worklist(world.settings, tom, COHORT)
+    # each row's ward is the gazetteer ward of the member's UPRN; the choices are the wards on tom's own list
+    assert (whole.wards, whole.ward_choices) == (("E05999001", "E05999002"), ("E05999001", "E05999002"))
+    one = worklist(world.settings, tom, COHORT, ward="E05999001")
+    # gina's SPL2 and SPL3 live in E05999001 too: a partner's ward filter never reaches another's people
+    assert ([r[4] for r in one.rows], one.wards, one.ward_choices) == (
+        ["SPL1"], ("E05999001",), ("E05999001", "E05999002"))  # fmt: skip
+    assert one.header == whole.header and one.rows == whole.rows[:1]
+    assert [r[4] for r in worklist(world.settings, tom, COHORT, ward="E05999002").rows] == ["SPL5"]
+    assert worklist(world.settings, tom, COHORT, ward="E05999009").rows == ()
+    assert [r[4] for r in worklist(world.settings, gina, COHORT, ward="E05999001").rows] == ["SPL2", "SPL3"]
+
+
 def test_partner_b_cannot_record_for_or_read_partner_a(world) -> None:  # type: ignore[no-untyped-def]
     s = world.settings
     tom, gina = access_for(world, "tom"), access_for(world, "gina")

@@ -238,6 +238,40 @@ def _open_worklist(pg, url: str, username: str) -> None:  # type: ignore[no-unty
     pg.wait_for_url(f"{url}/worklists/{COHORT}")
 
 
+def test_partner_a_filters_the_worklist_by_ward_and_never_sees_b(page, act_url) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from placehub.act import worklist
+    from placehub.govern import create_token
+    from tests.integration._act_helpers import access_for
+
+    url, world = act_url
+    ward = "E05999001"  # tom's SPL1 lives here, and so do gina's SPL2 and SPL3
+    mine = worklist(world.settings, access_for(world, "tom"), COHORT, ward=ward)
+    assert [r[4] for r in mine.rows] == ["SPL1"]
+    _open_worklist(page, url, "tomweb")
+    assert page.locator("#ward-choice option").all_inner_texts() == ["every ward", "E05999001", "E05999002"]
+    page.get_by_label("Ward", exact=True).select_option(ward)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(f"{url}/worklists/{COHORT}?ward={ward}")
+    rows = _cells(page, "#worklist tbody tr")
+    assert [(r[0], r[4], r[-2]) for r in rows] == [(mine.rows[0][0], "SPL1", ward)]
+    assert page.evaluate(CHECK_PAGE) == {"low": [], "unlabelled": []}
+    shot(page, "worklist-ward-filter")
+
+    api = f"{url}/api/worklists/{COHORT}"
+    tokens = {u: create_token(world.catalogue, u, COHORT) for u in ("tomweb", "ginaweb")}
+    seen = {
+        u: httpx.get(api, params={"ward": ward}, headers={"Authorization": f"Bearer {t}"}).json()
+        for u, t in tokens.items()
+    }
+    assert [(r[4], w) for r, w in zip(seen["tomweb"]["rows"], seen["tomweb"]["wards"], strict=True)] == [
+        ("SPL1", ward)]  # fmt: skip
+    assert [r[4] for r in seen["ginaweb"]["rows"]] == ["SPL2", "SPL3"]
+    assert (seen["tomweb"]["ward_choices"], seen["ginaweb"]["ward_choices"]) == (
+        ["E05999001", "E05999002"], ["E05999001"])  # fmt: skip
+
+
 def test_partner_a_records_an_outcome_that_partner_b_cannot_see(page, act_url) -> None:  # type: ignore[no-untyped-def]
     import httpx
 

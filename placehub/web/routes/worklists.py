@@ -3,7 +3,9 @@
 Everything goes through ``placehub.act`` under the viewer's governed access: ``worklist`` reads the assigned
 records with ``access.rows`` (a partner worker gets only their organisation's assignments), ``record_outcome``
 refuses a case not assigned to the recorder's organisation (audited), and ``read_outcomes`` shows a partner
-only what their own organisation recorded. Act writes to the vault, so each call holds the app's vault lock.
+only what their own organisation recorded. ``?ward=CODE`` keeps the rows in one ward (a place: the gazetteer
+ward of the member's UPRN), chosen from the wards on the organisation's own list. The worklist itself is read
+over a read-only connection; outcomes still open the vault read-write, so every call holds the vault lock.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class WorklistPage:
     header: list[str]
     rows: list[list[Any]]
     outcomes: list[Any] = field(default_factory=list)
+    ward: str | None = None  # the ward filter chosen (None: every ward)
+    wards: list[str | None] = field(default_factory=list)  # each row's ward
+    ward_choices: list[str] = field(default_factory=list)  # the wards on this organisation's own list
     statuses: list[str] = field(default_factory=lambda: [s.value for s in Status])
     needs: list[str] = field(default_factory=lambda: [n.value for n in Need])
 
@@ -64,15 +69,15 @@ def cohort_choices(request: Request, purpose: str | None) -> list[CohortChoice]:
     return out
 
 
-def _page(access: Access, request: Request, cohort: str) -> WorklistPage:
+def _page(access: Access, request: Request, cohort: str, ward: str | None) -> WorklistPage:
     settings = settings_of(request)
     with VAULT_LOCK:
-        wl = worklist(settings, access, cohort)
+        wl = worklist(settings, access, cohort, ward=ward)
         outcomes = read_outcomes(settings, access, cohort)
     return WorklistPage(
         cohort=wl.cohort, title=load_definition(settings, cohort).title, purpose=wl.purpose,
         organisation=wl.organisation, header=list(wl.header), rows=[list(r) for r in wl.rows],
-        outcomes=outcomes,
+        outcomes=outcomes, ward=ward, wards=list(wl.wards), ward_choices=list(wl.ward_choices),
     )  # fmt: skip
 
 
@@ -84,12 +89,14 @@ def worklist_index(request: Request, viewer: Viewer = Depends(workers)) -> Respo
 
 
 @router.get("/worklists/{cohort}", include_in_schema=False)
-def worklist_page(request: Request, cohort: str, viewer: Viewer = Depends(workers)) -> Response:
+def worklist_page(
+    request: Request, cohort: str, ward: str | None = None, viewer: Viewer = Depends(workers)
+) -> Response:
     try:
         access = access_for(request, viewer)
     except PurposeNeeded:
         return RedirectResponse("/worklists?need_purpose=1", status_code=303)
-    page = _page(access, request, cohort)
+    page = _page(access, request, cohort, ward or None)
     return render(request, "worklist.html", viewer, page, title=f"Worklist: {page.title}")
 
 
@@ -116,6 +123,8 @@ class WorklistOut(BaseModel):
     organisation: str
     header: list[str]
     rows: list[list[Any]]
+    wards: list[str | None]  # each row's ward (gazetteer ward of the member's UPRN)
+    ward_choices: list[str]  # the wards on this organisation's whole list, for a filter
 
 
 class OutcomeIn(BaseModel):
@@ -144,12 +153,16 @@ def _outcome_out(o: Any) -> OutcomeOut:
 
 
 @router.get("/api/worklists/{cohort}", response_model=WorklistOut, tags=["worklists"])
-def worklist_api(request: Request, cohort: str, viewer: Viewer = Depends(workers)) -> WorklistOut:
-    """The cohort's open members assigned to the token's organisation, with the agreed fields only."""
+def worklist_api(
+    request: Request, cohort: str, ward: str | None = None, viewer: Viewer = Depends(workers)
+) -> WorklistOut:
+    """The cohort's open members assigned to the token's organisation, with the agreed fields only;
+    ``ward`` (a ward code) keeps only those in that ward."""
     with VAULT_LOCK:
-        wl = worklist(settings_of(request), access_for(request, viewer), cohort)
+        wl = worklist(settings_of(request), access_for(request, viewer), cohort, ward=ward or None)
     return WorklistOut(cohort=wl.cohort, purpose=wl.purpose, organisation=wl.organisation,
-                       header=list(wl.header), rows=[list(r) for r in wl.rows])  # fmt: skip
+                       header=list(wl.header), rows=[list(r) for r in wl.rows], wards=list(wl.wards),
+                       ward_choices=list(wl.ward_choices))  # fmt: skip
 
 
 @router.get("/api/worklists/{cohort}/outcomes", response_model=list[OutcomeOut], tags=["worklists"])
