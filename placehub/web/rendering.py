@@ -19,7 +19,9 @@ from placehub.web.csrf import csrf_token
 from placehub.web.deps import Viewer
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-templates = Jinja2Templates(directory=str(TEMPLATES))
+# The register's content is govern's own template, so the published page and /register never drift apart.
+GOVERN_TEMPLATES = Path(__file__).resolve().parent.parent / "govern" / "templates"
+templates = Jinja2Templates(directory=[str(TEMPLATES), str(GOVERN_TEMPLATES)])
 
 STAFF = (Role.ANALYST, Role.IG_OFFICER, Role.PARTNER_WORKER)
 
