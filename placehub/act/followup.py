@@ -22,8 +22,9 @@ from placehub.act.members import MemberRow, current_assignments, members
 from placehub.act.outcomes import TimedOutcome, outcomes_by_pseudonym, refuse, require_purpose, utc
 from placehub.act.outcomes_vocab import SUCCESSFUL, Status
 from placehub.act.rules import load_definition
+from placehub.act.session import audit_cohort
 from placehub.act.vault_tables import LEFT, ensure_act_tables
-from placehub.govern import Access, AuditEvent, Role, append
+from placehub.govern import Access, Role
 from placehub.settings import Settings
 from placehub.store import Catalogue, Vault
 
@@ -87,19 +88,7 @@ def escalations(
             )  # fmt: skip
         )
     out.sort(key=lambda e: (e.included_at, -e.priority, e.case_ref))
-    append(
-        access.catalogue,
-        AuditEvent(
-            "act.escalations",
-            access.user.username,
-            "allowed",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=f"cohort:{cohort}",
-            row_count=len(out),
-            detail={"cohort": cohort},
-        ),
-    )
+    audit_cohort(access, "act.escalations", "allowed", cohort, len(out))
     return out
 
 

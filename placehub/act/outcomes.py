@@ -20,6 +20,7 @@ from placehub.act.evaluate import OutcomeFact
 from placehub.act.members import assigned_organisation, find_member
 from placehub.act.outcomes_vocab import SUCCESSFUL, Need, Status
 from placehub.act.rules import load_definition
+from placehub.act.session import audit_cohort
 from placehub.act.vault_tables import CONTACTED, LEFT, OPEN, connection, ensure_act_tables
 from placehub.errors import NotFound, NotPermitted, PlacehubUserError
 from placehub.govern import Access, AuditEvent, Role, append
@@ -172,18 +173,8 @@ def record_outcome(
                     member.member_id,
                 ],
             )
-    append(
-        access.catalogue,
-        AuditEvent(
-            "act.outcome.record",
-            access.user.username,
-            "done",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=f"cohort:{cohort}",
-            row_count=1,
-            detail={"cohort": cohort, "outcome": outcome_id, "status": st.value},
-        ),
+    audit_cohort(
+        access, "act.outcome.record", "done", cohort, 1, detail={"outcome": outcome_id, "status": st.value}
     )
     return OutcomeRow(
         outcome_id, cohort, member.case_ref, access.organisation, access.user.username, st.value,
@@ -231,19 +222,7 @@ def read_outcomes(settings: Settings, access: Access, cohort: str) -> list[Outco
         for o in rows
         if not partner or refs.get(o.pseudonym) in held
     ]
-    append(
-        access.catalogue,
-        AuditEvent(
-            "act.outcome.read",
-            access.user.username,
-            "allowed",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=f"cohort:{cohort}",
-            row_count=len(out),
-            detail={"cohort": cohort},
-        ),
-    )
+    audit_cohort(access, "act.outcome.read", "allowed", cohort, len(out))
     return out
 
 

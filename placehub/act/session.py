@@ -11,7 +11,7 @@ import os
 from datetime import date
 
 from placehub.errors import NotFound, NotPermitted
-from placehub.govern import Access, access_from_token, open_access
+from placehub.govern import Access, AuditEvent, access_from_token, append, open_access
 from placehub.govern.people import get_user
 from placehub.settings import Settings
 from placehub.store import Catalogue
@@ -46,4 +46,23 @@ def user_access(
             org = ""  # open_access refuses (unknown_user) and audits the attempt
     return open_access(
         catalogue, settings, username=settings.user, organisation=org, purpose=purpose, today=today
+    )
+
+
+def audit_cohort(access: Access, action: str, outcome: str, cohort: str, rows: int, **fields: object) -> None:
+    """One audit entry for an act of ``access`` on a cohort (``detail`` always names the cohort)."""
+    detail = {"cohort": cohort, **fields.pop("detail", {})}  # type: ignore[dict-item]
+    append(
+        access.catalogue,
+        AuditEvent(
+            action,
+            access.user.username,
+            outcome,
+            organisation=access.organisation,
+            purpose=access.purpose,
+            dataset=f"cohort:{cohort}",
+            row_count=rows,
+            detail=detail,
+            **fields,  # type: ignore[arg-type]
+        ),
     )

@@ -24,9 +24,10 @@ from placehub.act.inputs import RECORD_ID, record_id_column, source_rows
 from placehub.act.members import MemberRow, WorkRow, assigned_members, assigned_organisation, find_member
 from placehub.act.outcomes import refuse, require_purpose, utc
 from placehub.act.rules import CohortDefinition, available_cohorts, load_definition
+from placehub.act.session import audit_cohort
 from placehub.act.vault_tables import OPEN, ensure_act_tables
 from placehub.errors import NotFound, PlacehubUserError
-from placehub.govern import Access, AuditEvent, Role, append
+from placehub.govern import Access, Role
 from placehub.publish.spreadsheet import write_csv, write_xlsx
 from placehub.settings import Settings
 
@@ -190,20 +191,15 @@ def export_worklist(
     else:
         n = write_xlsx(out, wl.header, wl.rows, sheet="Worklist")
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
-    append(
-        access.catalogue,
-        AuditEvent(
-            "act.worklist.export",
-            access.user.username,
-            "done",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=f"cohort:{cohort}",
-            columns=list(wl.header),
-            row_count=n,
-            fingerprint=digest,
-            detail={"cohort": cohort, "format": suffix.lstrip("."), "file": out.name},
-        ),
+    audit_cohort(
+        access,
+        "act.worklist.export",
+        "done",
+        cohort,
+        n,
+        columns=list(wl.header),
+        fingerprint=digest,
+        detail={"format": suffix.lstrip("."), "file": out.name},
     )
     return ExportResult(out, n, digest)
 
@@ -234,18 +230,13 @@ def explain(settings: Settings, access: Access, cohort: str, ref: str) -> Explan
     if m is None:
         raise NotFound(f"No case {ref} in cohort '{cohort}' (give the case reference from a worklist).")
     lines, hidden = reason_lines(access, m.reasons)
-    append(
-        access.catalogue,
-        AuditEvent(
-            "act.explain",
-            access.user.username,
-            "allowed",
-            organisation=access.organisation,
-            purpose=access.purpose,
-            dataset=f"cohort:{cohort}",
-            row_count=1,
-            fingerprint=hashlib.sha256(json.dumps([cohort, m.pseudonym]).encode()).hexdigest(),
-            detail={"cohort": cohort, "withheld": hidden},
-        ),
+    audit_cohort(
+        access,
+        "act.explain",
+        "allowed",
+        cohort,
+        1,
+        fingerprint=hashlib.sha256(json.dumps([cohort, m.pseudonym]).encode()).hexdigest(),
+        detail={"withheld": hidden},
     )
     return Explanation(cohort, m.case_ref, m.state, m.priority, tuple(lines), hidden)
