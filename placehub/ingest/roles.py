@@ -16,6 +16,7 @@ SOURCE_ROLES = (
     "uprn",
     "phone",
     "email",
+    "shared_id",
     "date_of_death",
     "household_id",
 )
@@ -56,6 +57,7 @@ LABELS = {
     "usrn": "USRN",
     "date_of_death": "date of death",
     "household_id": "household id",
+    "shared_id": "shared identifier",
     "lsoa": "LSOA",
     "msoa": "MSOA",
 }

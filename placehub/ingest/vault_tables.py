@@ -26,6 +26,7 @@ RECORD_COLUMNS: tuple[tuple[str, str], ...] = (
     ("uprn_supplied", "VARCHAR"),
     ("phone", "VARCHAR"),
     ("email", "VARCHAR"),
+    ("shared_id", "VARCHAR"),
     ("date_of_death", "DATE"),
     ("household_id", "VARCHAR"),
 )
@@ -59,6 +60,9 @@ def raw_table(source: str) -> str:
 def ensure_common(con: duckdb.DuckDBPyConnection) -> None:
     cols = ", ".join(f"{n} {t}" for n, t in RECORD_COLUMNS)
     con.execute(f"create table if not exists records ({cols})")
+    # A vault made before a role was added gains its column (empty for the records already there).
+    for name, sql_type in RECORD_COLUMNS:
+        con.execute(f"alter table records add column if not exists {name} {sql_type}")
     con.execute(
         "create table if not exists rejects (source VARCHAR, load_id BIGINT, row_number BIGINT, raw JSON, "
         "reasons VARCHAR[])"

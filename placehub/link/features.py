@@ -2,9 +2,10 @@
 
 Input: a table with ``unique_id``, ``source`` and any subset of the person roles (``first_name``,
 ``middle_name``, ``surname``, ``full_name``, ``dob``, ``sex``, ``nhs_number``, ``address``, ``postcode``,
-``uprn``, ``phone``, ``email``). Output: one row per record with cleaned values, a canonical first name
+``uprn``, ``phone``, ``email``, ``shared_id``: another identifier the sources share, such as a National
+Insurance number or a case-system id). Output: one row per record with cleaned values, a canonical first name
 (nicknames), an ISO date of birth string, the NHS number only where its Modulus 11 check digit is right,
-digits-only phone numbers.
+digits-only phone numbers, shared identifiers in capitals without spaces or punctuation.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ PERSON_ROLES = (
     "uprn",
     "phone",
     "email",
+    "shared_id",
 )
 
 # Columns of the feature frame, in order. ``source_dataset`` is Splink's name for the source.
@@ -44,6 +46,7 @@ FEATURE_COLUMNS = (
     "uprn",
     "phone",
     "email",
+    "shared_id",
 )
 
 
@@ -113,7 +116,8 @@ def _features_sql() -> str:
             nullif(ltrim(regexp_replace(cast(uprn as varchar), '[^0-9]', '', 'g'), '0'), '') as uprn,
             case when {phone} like '44%' and length({phone}) = 12 then '0' || substr({phone}, 3)
                  when length({phone}) >= 6 then {phone} end as phone,
-            nullif(lower(trim(cast(email as varchar))), '') as email
+            nullif(lower(trim(cast(email as varchar))), '') as email,
+            nullif(regexp_replace(upper(cast(shared_id as varchar)), '[^A-Z0-9]', '', 'g'), '') as shared_id
         from link_input
     )
     select
@@ -129,7 +133,8 @@ def _features_sql() -> str:
         b.postcode,
         b.uprn,
         b.phone,
-        b.email
+        b.email,
+        b.shared_id
     from base b
     left join link_nicknames n on n.name = b.first_name
     """  # noqa: S608

@@ -35,19 +35,29 @@ def _null(col: str) -> cll.NullLevel:
     return cll.NullLevel(col)
 
 
-class NamesSwappedLevel(ComparisonLevelCreator):
-    """First name and surname written the wrong way round, allowing a typo in each."""
+class CrossedNamesLevel(ComparisonLevelCreator):
+    """Names keyed into the wrong boxes, a typo allowed in each: both names swapped (``both``), or one side's
+    first name is the other side's surname, or the other way round, with the other name missing, shortened or
+    mistyped beyond recognition (one name crossed over)."""
 
-    def __init__(self, threshold: float = 0.88):
-        self.threshold = threshold
+    def __init__(self, *, both: bool, threshold: float = 0.88):
+        self.both, self.threshold = both, threshold
 
     def create_sql(self, sql_dialect) -> str:  # type: ignore[no-untyped-def]
-        jw = sql_dialect.jaro_winkler_function_name
-        t = self.threshold
-        return f"{jw}(first_name_l, surname_r) >= {t} and {jw}(surname_l, first_name_r) >= {t}"
+        jw, t = sql_dialect.jaro_winkler_function_name, self.threshold
+        join = "and" if self.both else "or"
+        return f"({jw}(first_name_l, surname_r) >= {t} {join} {jw}(surname_l, first_name_r) >= {t})"
 
     def create_label_for_charts(self) -> str:
-        return "names swapped"
+        return "names swapped" if self.both else "one name crossed over"
+
+
+def _counted_elsewhere(level: ComparisonLevelCreator) -> ComparisonLevelCreator:
+    """A level whose evidence another comparison already counts: weight zero (m = u, both fixed), so here it
+    only keeps the pair out of "different"."""
+    return level.configure(
+        m_probability=0.01, u_probability=0.01, fix_m_probability=True, fix_u_probability=True
+    )
 
 
 def first_name_comparison() -> cl.CustomComparison:
@@ -60,8 +70,9 @@ def first_name_comparison() -> cl.CustomComparison:
             cll.CustomLevel(
                 "first_name_canon_l = first_name_canon_r", label_for_charts="same canonical name (nickname)"
             ),
-            NamesSwappedLevel(),
+            CrossedNamesLevel(both=True),
             cll.JaroWinklerLevel("first_name", 0.92),
+            CrossedNamesLevel(both=False),
             cll.JaroWinklerLevel("first_name", 0.8),
             cll.ElseLevel(),
         ],
@@ -76,7 +87,10 @@ def surname_comparison() -> cl.CustomComparison:
             _null("surname"),
             cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
             cll.JaroWinklerLevel("surname", 0.92),
-            NamesSwappedLevel(),
+            # The first-name comparison counts swapped and crossed-over names; counted twice, a swap alone
+            # outweighed a different date of birth, address and identifier.
+            _counted_elsewhere(CrossedNamesLevel(both=True)),
+            _counted_elsewhere(CrossedNamesLevel(both=False)),
             cll.JaroWinklerLevel("surname", 0.8),
             cll.ElseLevel(),
         ],
@@ -139,6 +153,7 @@ def place_comparison(columns: set[str]) -> cl.CustomComparison:
     if "address" in columns:
         levels.append(cll.JaroWinklerLevel("address", 0.9))
     if "postcode" in columns:
+        levels.append(cll.DamerauLevenshteinLevel("postcode", 1))  # one slip: a typo or two swapped
         levels.append(
             cll.CustomLevel(
                 "substr(postcode_l, 1, length(postcode_l) - 2) "
@@ -198,6 +213,21 @@ def phone_comparison(columns: set[str], household_share: float | None = None) ->
     return cl.CustomComparison(output_column_name="phone", comparison_levels=levels)
 
 
+def shared_id_comparison() -> cl.CustomComparison:
+    """Another identifier both sources hold for a person (a National Insurance number, a case-system id):
+    exact › one typo or two digits transposed › different. How much each says is left to EM, because how
+    carefully partners key such numbers differs from one identifier to the next."""
+    return cl.CustomComparison(
+        output_column_name="shared_id",
+        comparison_levels=[
+            _null("shared_id"),
+            cll.ExactMatchLevel("shared_id"),
+            cll.DamerauLevenshteinLevel("shared_id", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def nhs_number_comparison() -> cl.CustomComparison:
     """Two valid NHS numbers that differ almost always mean two people: a slip that still passes the
     Modulus 11 check is rare, so that level's m is fixed small instead of left to EM."""
@@ -230,6 +260,8 @@ def comparisons_for(columns: set[str], household_share: float | None = None) -> 
         out.append(phone_comparison(columns, household_share))
     if "email" in columns:
         out.append(cl.EmailComparison("email"))
+    if "shared_id" in columns:
+        out.append(shared_id_comparison())
     return out
 
 
@@ -277,11 +309,16 @@ def prediction_blocking_rules(columns: set[str], n_records: int = 0) -> list[Any
             ("uprn", "substr(first_name, 1, 1)"),
             ("email",),
             ("phone",),
+            ("shared_id",),
             ("dob", "substr(surname, 1, 2)"),
             ("dob", "address"),
             ("surname", "address"),
             ("first_name_canon", "address"),
             ("postcode", "address"),
+            # the house number (an address's first word) with the postcode or the surname: the rest of the
+            # address mistyped, or the family moved within the street
+            ("postcode", "split_part(address, ' ', 1)"),
+            ("surname", "split_part(address, ' ', 1)"),
         ],
     ) + _swapped_rules(columns)
 

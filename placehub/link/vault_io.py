@@ -17,11 +17,20 @@ class NothingToLink(PlacehubUserError):
     """The vault has no current records to link yet."""
 
 
-ROLE_SELECT = """
-    r.source || '|' || r.record_id as unique_id, r.source, r.record_id,
-    r.first_name, r.middle_name, r.surname, r.full_name, r.dob, r.sex, r.nhs_number,
-    r.address, r.postcode, r.phone, r.email
-"""
+# The person roles the linkage reads from ``records`` (every role but the UPRN, which comes from matching).
+LINK_ROLES = (
+    "first_name", "middle_name", "surname", "full_name", "dob", "sex", "nhs_number", "address", "postcode",
+    "phone", "email", "shared_id",
+)  # fmt: skip
+
+
+def role_select(con: duckdb.DuckDBPyConnection) -> str:
+    """The select list for ``current_records r``: a role column a vault made before that role existed lacks
+    (it gains it at its next load) reads as NULL."""
+    have = {row[0] for row in con.execute("select column_name from (describe current_records)").fetchall()}
+    roles = ", ".join(f"r.{c}" if c in have else f"null::varchar as {c}" for c in LINK_ROLES)
+    return f"r.source || '|' || r.record_id as unique_id, r.source, r.record_id, {roles}"
+
 
 PERSON_RECORDS_DDL = """
 create table if not exists person_records (
@@ -66,7 +75,8 @@ def records_frame(vault: Vault, con: duckdb.DuckDBPyConnection, source: str | No
         uprn_join, uprn = "", "r.uprn_supplied"
     where = "where r.source = ?" if source else ""
     sql = (
-        f"select {ROLE_SELECT}, {uprn} as uprn from current_records r {uprn_join} {where} order by unique_id"  # noqa: S608
+        f"select {role_select(con)}, {uprn} as uprn "  # noqa: S608
+        f"from current_records r {uprn_join} {where} order by unique_id"
     )
     frame = con.execute(sql, [source] if source else []).df()
     if frame.empty:

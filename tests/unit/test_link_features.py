@@ -98,6 +98,22 @@ def test_feature_frame() -> None:
     }
 
 
+def test_shared_identifier_in_capitals_without_spaces_or_punctuation() -> None:
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["a|1", "b|1", "b|2"],
+            "source": ["a", "b", "b"],
+            "shared_id": ["qq 12 34 56 c", "QQ-123456-C", " "],
+        }
+    )
+    con = duckdb.connect()
+    con.register("f", frame)
+    build_features(con, "f")
+    got = con.execute("select unique_id, shared_id from link_features order by unique_id").fetchall()
+    assert got == [("a|1", "QQ123456C"), ("b|1", "QQ123456C"), ("b|2", None)]
+    assert present_columns(con) == {"shared_id"}
+
+
 @pytest.mark.parametrize(
     ("full_name", "first_name", "surname"),
     [

@@ -9,10 +9,12 @@ from placehub.link.model import (
     comparisons_for,
     dob_comparison,
     em_blocking_rules,
+    first_name_comparison,
     household_phone_share,
     phone_comparison,
     place_comparison,
     prediction_blocking_rules,
+    surname_comparison,
 )
 
 
@@ -36,6 +38,7 @@ def test_comparisons_follow_the_roles_present() -> None:
         "address",
         "phone",
         "email",
+        "shared_id",
     }
     assert [c.create_output_column_name() for c in comparisons_for(every)] == [
         "first_name",
@@ -46,6 +49,7 @@ def test_comparisons_follow_the_roles_present() -> None:
         "place",
         "phone",
         "email",
+        "shared_id",
     ]
 
 
@@ -55,6 +59,7 @@ def test_place_is_one_comparison_with_uprn_first() -> None:
         "(uprn_l is null or uprn_r is null) and (postcode_l is null or postcode_r is null)",
         '"uprn_l" = "uprn_r"',
         '"postcode_l" = "postcode_r"',
+        'damerau_levenshtein("postcode_l", "postcode_r") <= 1',
         "substr(postcode_l, 1, length(postcode_l) - 2) = substr(postcode_r, 1, length(postcode_r) - 2)",
         "ELSE",
     ]
@@ -84,6 +89,26 @@ def test_blocking_rules_for_names_and_dates_only() -> None:
 
 def _levels(comparison) -> list[dict]:  # type: ignore[no-untyped-def]
     return comparison.get_comparison("duckdb").as_dict()["comparison_levels"]
+
+
+def test_swapped_and_crossed_over_names_count_once() -> None:
+    """The first-name comparison weighs a swap; the surname comparison must not weigh it again (counted
+    twice, a swap alone outweighed a different date of birth, address and identifier on FEBRL4)."""
+    first = {lv["label_for_charts"]: lv for lv in _levels(first_name_comparison())}
+    assert "m_probability" not in first["names swapped"]  # estimated by EM
+    assert "one name crossed over" in first
+    surname = {lv["label_for_charts"]: lv for lv in _levels(surname_comparison())}
+    for label in ("names swapped", "one name crossed over"):
+        level = surname[label]
+        assert level["m_probability"] == level["u_probability"]  # weight zero
+        assert level["fix_m_probability"] and level["fix_u_probability"]
+
+
+def test_house_number_blocks_catch_a_mistyped_street() -> None:
+    sql = _sql(prediction_blocking_rules({"surname", "postcode", "address"}))
+    house_number = "(SPLIT_PART(l.address, ' ', 1) = SPLIT_PART(r.address, ' ', 1))"
+    assert f'(l."postcode" = r."postcode") AND {house_number}' in sql
+    assert f'(l."surname" = r."surname") AND {house_number}' in sql
 
 
 def test_phone_at_the_same_home_has_the_measured_household_share_as_u() -> None:
