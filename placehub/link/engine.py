@@ -90,7 +90,7 @@ def score_all(con: duckdb.DuckDBPyConnection, config: LinkConfig, model_json: st
         n_train = _training_sample(con, n, config.seed)
         api, sample = _db_api(con, config, "link_training")
         trainer = Linker(sample, settings_for(columns, n, share), db_api=api)
-        train(trainer, columns, n_train, config)
+        train(trainer, columns, n_train, config, n_input=n)
         trained = trainer.misc.save_model_to_json(out_path=None)
         api, table = _db_api(con, config)
         linker = Linker(table, trained, db_api=api)

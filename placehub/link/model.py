@@ -328,11 +328,26 @@ def deterministic_rules(columns: set[str]) -> list[Any]:
 
 
 def em_blocking_rules(columns: set[str], n_records: int) -> list[Any]:
-    by_name = _rules(columns, [("first_name_canon", "surname")])
+    """Blocks for EM. EM needs blocks in which true pairs are common. On a large input (``n_records``: the
+    whole input, even when training on a sample of it) a name alone or a date alone gathers far more
+    strangers than duplicates (strangers grow with the square of the input, duplicates with the input), and
+    EM then takes "same name" for "same person": on the 1,000,000-record demo set it learnt that one person's
+    dates of birth are usually years apart. There each block joins strong keys, and between them every
+    comparison is estimated at least once (a name comparison reads both names, for swapped names, so it is
+    estimated only in a block on neither name)."""
     if n_records > LARGE_INPUT:
-        by_dob = _rules(columns, [("dob", "postcode"), ("dob", "address"), ("dob", "email")])[:1]
-    else:
-        by_dob = _rules(columns, [("dob",)])
+        place = next((c for c in ("postcode", "uprn", "address") if c in columns), None)
+        if place and {"first_name_canon", "surname", "dob"} <= columns:
+            return _rules(
+                columns,
+                [
+                    ("dob", place),  # estimates the names
+                    ("first_name_canon", "surname", "dob"),  # the place
+                    ("first_name_canon", "surname", place),  # the date of birth
+                ],
+            )
+    by_name = _rules(columns, [("first_name_canon", "surname")])
+    by_dob = _rules(columns, [("dob",)])
     rules = by_name + by_dob
     if len(rules) < 2:  # few roles: fall back to whatever single strong column there is
         rules += _rules(columns, [("postcode",), ("email",), ("address",)])[: 2 - len(rules)]
@@ -363,13 +378,22 @@ def estimate_prior(linker: Linker, columns: set[str], config: LinkConfig) -> Non
 
 
 def train(
-    linker: Linker, columns: set[str], n_records: int, config: LinkConfig, *, prior: bool = True
+    linker: Linker,
+    columns: set[str],
+    n_records: int,
+    config: LinkConfig,
+    *,
+    prior: bool = True,
+    n_input: int | None = None,
 ) -> None:
-    """Estimate the model without labels (seeded, so a re-run on the same data gives the same model)."""
+    """Estimate the model without labels (seeded, so a re-run on the same data gives the same model).
+
+    ``n_records``: the records the linker trains on; ``n_input``: the whole input when that is a sample of it
+    (it decides the EM blocks)."""
     if prior:
         estimate_prior(linker, columns, config)
     linker.training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    for rule in em_blocking_rules(columns, n_records):
+    for rule in em_blocking_rules(columns, n_input or n_records):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=n_records > LARGE_INPUT // 4

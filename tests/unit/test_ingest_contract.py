@@ -75,7 +75,7 @@ def test_every_problem_is_listed() -> None:
             "  * field 'p': pattern '(' is not a regular expression: "
             "missing ), unterminated subpattern at position 0",
             "  * role 'nhs' is not a source role (roles: record_id, nhs_number, first_name, middle_name, "
-            "surname, full_name, dob, sex, address, postcode, uprn, phone, email, date_of_death, "
+            "surname, full_name, dob, sex, address, postcode, uprn, phone, email, shared_id, date_of_death, "
             "household_id)",
             "  * role 'address' names column 'nope', which is not in the schema",
             "  * role 'surname' names one column, not a list",
