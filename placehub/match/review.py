@@ -7,17 +7,23 @@ that source is decided the same way (status ``reviewed``, method ``remembered``)
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
 from sqlalchemy import select
 
+from placehub.ingest.contract import contract_from_file, find_contract
 from placehub.match.errors import ReviewItemNotFound, UnknownUprn
 from placehub.match.thresholds import MatchMethod, MatchStatus
 from placehub.settings import Settings
 from placehub.store import Vault, open_catalogue
 from placehub.store.models_match import MatchDecisionRecord, MatchReviewItem
+
+if TYPE_CHECKING:
+    from placehub.govern import Access
 
 
 @dataclass(frozen=True)
@@ -169,3 +175,76 @@ def accept(
 def reject(settings: Settings, item_id: int, note: str | None = None) -> ReviewOutcome:
     """Decide that the record's address has no UPRN in the gazetteer ("no match")."""
     return _decide(settings, item_id, None, note, accept=False)
+
+
+# The record's address is person-level: outside the pipeline it is shown only through a governed access.
+# The helpers below name the contract's address columns (what the agreement must cover) and read the addresses
+# of named records through ``Access.review_rows`` (agreement, dates, role, objections; one audit entry).
+
+# (contract file, size, mtime) → (address columns, postcode columns, first column): every showing asks, and
+# checking a contract costs more than the rest of a review page's Python; an edited contract is read again.
+_ADDRESS_ROLES: dict[tuple[str, int, int], tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+
+
+def address_roles(settings: Settings, source: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """The contract's address columns, its postcode columns and its first column."""
+    path = find_contract(settings, source)
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _ADDRESS_ROLES:
+        c = contract_from_file(path)
+        _ADDRESS_ROLES[key] = (
+            tuple(c.roles.get("address", ())),
+            tuple(c.roles.get("postcode", ())),
+            c.fields[0].name,
+        )
+    return _ADDRESS_ROLES[key]
+
+
+def address_columns(settings: Settings, source: str) -> list[str]:
+    """The contract's columns that hold a record's address and postcode (what the agreement must cover)."""
+    address, postcode, first = address_roles(settings, source)
+    return list(dict.fromkeys([*address, *postcode])) or [first]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN: pandas' empty cell
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    return text or None
+
+
+def shown_addresses(
+    access: Access,
+    settings: Settings,
+    source: str,
+    record_ids: Sequence[str],
+    *,
+    action: str,
+    context: dict[str, object] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> dict[str, tuple[str, str | None]]:
+    """record id → (address, postcode) of the named records of ``source``, read through
+    ``access.review_rows`` under ``action`` (checked against the agreement and audited, allowed or denied).
+
+    Only the records the access returns are in the answer: one withheld by an objection, or placed outside
+    the agreement's geography, is absent. Raises ``NotPermitted`` (audited) when the agreement does not
+    cover the source's address columns. The address is the contract's address columns joined by ", ".
+    """
+    address_cols, postcode_cols, _ = address_roles(settings, source)
+    frame = access.review_rows(
+        source, address_columns(settings, source), record_ids, action=action, context=context, con=con
+    )
+    out: dict[str, tuple[str, str | None]] = {}
+    for record_id, row in zip(frame.index, frame.to_dict("records"), strict=True):
+        if str(record_id) in out:
+            continue
+        parts = [t for c in address_cols if (t := _text(row.get(c)))]
+        postcode = next((t for c in postcode_cols if (t := _text(row.get(c)))), None)
+        out[str(record_id)] = (", ".join(parts), postcode)
+    return out

@@ -40,19 +40,24 @@ RECORD_COLUMNS = (
 )
 
 
+def write_gazetteer(con: duckdb.DuckDBPyConnection) -> None:
+    """The small gazetteer (``GAZETTEER``) as the vault's ``gazetteer`` table."""
+    con.execute(
+        "create table gazetteer (uprn VARCHAR, parent_uprn VARCHAR, usrn VARCHAR, address VARCHAR, "
+        "postcode VARCHAR, sub_building VARCHAR, building_name VARCHAR, building_number VARCHAR, "
+        "street VARCHAR, locality VARCHAR, town VARCHAR, classification VARCHAR, x DOUBLE, y DOUBLE, "
+        "lsoa VARCHAR, msoa VARCHAR, ward VARCHAR, load_id BIGINT)"
+    )
+    con.executemany(
+        "insert into gazetteer (uprn, address, postcode, classification, lsoa, msoa, ward, x, y, "
+        "load_id) values (?, ?, ?, ?, ?, 'E02000001', ?, ?, ?, 1)",
+        [list(g) for g in GAZETTEER],
+    )
+
+
 def make_vault(settings: Settings) -> None:
     with Vault(settings.vault_path).connect() as con:
-        con.execute(
-            "create table gazetteer (uprn VARCHAR, parent_uprn VARCHAR, usrn VARCHAR, address VARCHAR, "
-            "postcode VARCHAR, sub_building VARCHAR, building_name VARCHAR, building_number VARCHAR, "
-            "street VARCHAR, locality VARCHAR, town VARCHAR, classification VARCHAR, x DOUBLE, y DOUBLE, "
-            "lsoa VARCHAR, msoa VARCHAR, ward VARCHAR, load_id BIGINT)"
-        )
-        con.executemany(
-            "insert into gazetteer (uprn, address, postcode, classification, lsoa, msoa, ward, x, y, "
-            "load_id) values (?, ?, ?, ?, ?, 'E02000001', ?, ?, ?, 1)",
-            [list(g[:5]) + [g[5], g[6], g[7]] for g in GAZETTEER],
-        )
+        write_gazetteer(con)
         con.execute(f"create table records ({RECORD_COLUMNS})")
         con.execute(
             "create table loads (load_id BIGINT, source VARCHAR, kind VARCHAR, loaded_at TIMESTAMP, "

@@ -129,7 +129,13 @@ def test_results_joined_to_gazetteer_attributes(home: Settings, tmp_path) -> Non
     n = export_results(home, "shielded", tmp_path / "out.csv")
     assert n == 8
     with (tmp_path / "out.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        rows = list(reader)
+    # no governed access: no address or postcode (person-level) in the file
+    assert reader.fieldnames == [
+        "source", "load_id", "record_id", "status", "method", "score", "uprn", "classification", "lsoa",
+        "msoa", "ward", "x", "y",
+    ]  # fmt: skip
     assert [
         (r["record_id"], r["uprn"], r["status"], r["lsoa"], r["ward"], r["classification"]) for r in rows
     ] == [
@@ -143,7 +149,9 @@ def test_results_joined_to_gazetteer_attributes(home: Settings, tmp_path) -> Non
         ("r8", "", "review", "", "", ""),
     ]
     assert export_results(home, "shielded", tmp_path / "out.parquet") == 8
-    got = duckdb.read_parquet(str(tmp_path / "out.parquet")).select("record_id, uprn, x, y").order("1")
+    parquet = duckdb.read_parquet(str(tmp_path / "out.parquet"))
+    assert "address" not in parquet.columns and "postcode" not in parquet.columns
+    got = parquet.select("record_id, uprn, x, y").order("1")
     assert got.limit(2).fetchall() == [
         ("r1", "100000000001", 100.0, 200.0),
         ("r2", "100000000002", 101.0, 201.0),

@@ -121,3 +121,14 @@ def test_demo_register_lists_both(catalogue_url: str, contracts: ContractLookup,
     ]
     assert data["audit_head"]["entries"] == 2
     cat.dispose()
+
+
+def test_the_council_may_review_every_address_it_matches() -> None:
+    """Match review shows a record's whole address (every column of the contract's address and postcode
+    roles); an agreement covering only some lines refused the demo's analysts every review page."""
+    contracts = ContractLookup([PACKAGED_CONTRACTS])
+    agreement = validate_file(AGREEMENTS / "shielding-support.yaml", contracts)
+    for source in ("shielded-list", "adult-social-care"):
+        roles = json.loads((PACKAGED_CONTRACTS / f"{source}.json").read_text())["roles"]
+        columns = [*roles["address"], roles["postcode"]]
+        assert agreement.missing_items("council", source, columns) == [], source
