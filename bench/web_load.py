@@ -20,7 +20,8 @@ server's floor, so page latencies read as "floor + the page's own work". Target:
     .venv/bin/python bench/web_load.py [--home DEMO_HOME | --folder DIR] [--users 50] [--seconds 60]
                                        [--think-ms 1000] [--seed 1]
 
-Prints p50/p95 per page and overall; the last line is
+Prints p50/p95 per page and overall, and the server's own CPU time while measured (per request: its cost
+whatever else the machine is doing); the last line is
 ``{"requests": …, "errors": …, "p50_ms": …, "p95_ms": …}``; writes bench/results/web_load.json.
 """
 
@@ -289,13 +290,22 @@ async def user(n: int, run: Shared) -> None:
                 await asyncio.sleep(run.args.think_ms * rng.uniform(0.5, 1.5) / 1000)
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far (Linux /proc), or None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 1) if values else 0.0
 
 
 async def drive(
-    base: str, credentials: dict[str, list[tuple[str, str]]], args: argparse.Namespace
-) -> tuple[Shared, float]:
+    base: str, credentials: dict[str, list[tuple[str, str]]], args: argparse.Namespace, server_pid: int
+) -> tuple[Shared, float, float | None]:
     run = Shared(base, args)
     tasks = [asyncio.create_task(user(n, run)) for n in range(args.users)]
     probes = [("analyst", discover)]
@@ -319,11 +329,13 @@ async def drive(
         if failed := [t for t in tasks if t.done() and t.exception()]:
             raise failed[0].exception()  # type: ignore[misc]
         await asyncio.sleep(0.2)
-    began = time.monotonic()
+    began, cpu_began = time.monotonic(), cpu_seconds(server_pid)
     run.deadline = began + args.seconds
     run.start.set()
     await asyncio.gather(*tasks)
-    return run, time.monotonic() - began
+    cpu_end = cpu_seconds(server_pid)
+    server_cpu = None if cpu_began is None or cpu_end is None else cpu_end - cpu_began
+    return run, time.monotonic() - began, server_cpu
 
 
 def main() -> None:
@@ -343,7 +355,7 @@ def main() -> None:
     port = free_port()
     server = start_server(home, port)
     try:
-        run, elapsed = asyncio.run(drive(f"http://{HOST}:{port}", credentials, args))
+        run, elapsed, server_cpu = asyncio.run(drive(f"http://{HOST}:{port}", credentials, args, server.pid))
     finally:
         server.terminate()
         server.wait(10)
@@ -369,6 +381,16 @@ def main() -> None:
     n_errors = sum(len(v) for k, v in errors.items() if not k.startswith("anchor"))
     summary = {"requests": len(every), "errors": n_errors, "p50_ms": pct(every, 50), "p95_ms": pct(every, 95)}
     print(f"anchor (GET /api/health under the same load): p50 {pct(anchor, 50)} ms, p95 {pct(anchor, 95)} ms")
+    # the server's own CPU while measured: its cost per request, whatever else the machine was doing
+    served = len(every) + len(anchor)
+    cpu = None
+    if server_cpu is not None and served:
+        cpu = {"seconds": round(server_cpu, 1), "share_of_one_core": round(server_cpu / elapsed, 2),
+               "ms_per_request": round(server_cpu * 1000 / served, 1)}  # fmt: skip
+        print(
+            f"server CPU: {cpu['seconds']} s in {elapsed:.0f} s ({cpu['share_of_one_core']:.0%} of one "
+            f"core), {cpu['ms_per_request']} ms per request; load average {os.getloadavg()[0]:.1f}"
+        )
     verdict = "meets" if summary["p95_ms"] <= 200 and n_errors == 0 else "misses"
     print(f"target p95 <= 200 ms with no errors: {verdict} "
           f"({summary['requests'] / elapsed:.0f} requests/s)")  # fmt: skip
@@ -379,7 +401,7 @@ def main() -> None:
         **summary, "users": args.users,
         "rounds": {r.role: [n for n, _ in r.steps] for r in run.rounds},
         "seconds": round(elapsed, 1), "think_ms": args.think_ms,
-        "seed": args.seed, "pages": per_page, "load_average": os.getloadavg(),
+        "seed": args.seed, "pages": per_page, "load_average": os.getloadavg(), "server_cpu": cpu,
         "anchor": {"name": "GET /api/health under the same load", "p50_ms": pct(anchor, 50),
                    "p95_ms": pct(anchor, 95)},
         "target": {"p95_ms": 200, "errors": 0, "met": verdict == "meets"},

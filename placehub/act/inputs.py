@@ -16,7 +16,7 @@ import pandas as pd
 
 from placehub.errors import PlacehubUserError
 from placehub.govern import Access
-from placehub.ingest.contract import load_contract
+from placehub.ingest.contract import contract_from_file, find_contract
 from placehub.settings import Settings
 from placehub.store import Vault
 
@@ -43,8 +43,25 @@ def normalise_id(value: object) -> str:
     return str(value).strip().upper()
 
 
+# (contract file, size, mtime) → its record_id column: a worklist asks on every page, and checking a contract
+# (frictionless validates the whole descriptor) costs more than the rest of the question. A changed file has a
+# new key, so an edited contract is read again.
+_RECORD_ID_COLUMNS: dict[tuple[str, int, int], str | None] = {}
+
+
 def record_id_column(settings: Settings, source: str) -> str:
-    column = load_contract(settings, source).role_field("record_id")
+    path = find_contract(settings, source)
+    try:
+        st = path.stat()
+        key: tuple[str, int, int] | None = (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _RECORD_ID_COLUMNS:
+        column = _RECORD_ID_COLUMNS[key]
+    else:
+        column = contract_from_file(path).role_field("record_id")
+        if key is not None:
+            _RECORD_ID_COLUMNS[key] = column
     if column is None:
         raise PlacehubUserError(
             f"Source '{source}' has no record_id column in its contract, so its people cannot be worked "
@@ -54,10 +71,17 @@ def record_id_column(settings: Settings, source: str) -> str:
 
 
 def source_rows(
-    access: Access, con: duckdb.DuckDBPyConnection, settings: Settings, source: str, columns: list[str]
+    access: Access,
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: str,
+    columns: list[str],
+    *,
+    rid: str | None = None,
 ) -> pd.DataFrame:
-    """The source's rows the access allows, with ``__record_id`` (normalised) added."""
-    rid = record_id_column(settings, source)
+    """The source's rows the access allows, with ``__record_id`` (normalised) added; ``rid`` is the source's
+    record_id column when the caller has it already."""
+    rid = rid or record_id_column(settings, source)
     frame = access.rows(source, list(dict.fromkeys([rid, *columns])), con=con)
     frame[RECORD_ID] = [normalise_id(v) for v in frame[rid]]
     return frame

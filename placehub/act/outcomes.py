@@ -182,45 +182,65 @@ def record_outcome(
     )  # fmt: skip
 
 
-def read_outcomes(settings: Settings, access: Access, cohort: str) -> list[OutcomeRow]:
-    """Outcomes the access may see: a partner worker's own organisation's, for members it works now."""
+ACT_TABLES = ("cohort_members", "cohort_assignments")
+
+
+def act_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    """Have the act tables been created (a cohort built)? One catalog query, on any connection."""
+    row = con.execute(
+        "select count(distinct table_name) from information_schema.tables where table_name in (?, ?)",
+        list(ACT_TABLES),
+    ).fetchone()
+    return bool(row and row[0] == len(ACT_TABLES))
+
+
+def held_pseudonyms(access: Access, cohort: str, con: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+    """Pseudonyms of the cohort's members whose open assignment is to the access's organisation.
+
+    Read-only: over the caller's connection, else a read-only one; no vault or no act tables yet (no cohort
+    has been built) means nobody is held. Never creates a table.
+    """
+    if con is None:
+        if not access.vault.path.exists():
+            return set()
+        with access.vault.connect(read_only=True) as own:
+            return held_pseudonyms(access, cohort, own)
+    if not act_tables_exist(con):
+        return set()
+    rows = con.execute(
+        "select distinct m.pseudonym from cohort_members m join cohort_assignments a "
+        "on a.cohort = m.cohort and a.member_id = m.member_id "
+        "where m.cohort = ? and a.organisation = ? and a.ended_at is null",
+        [cohort, access.organisation],
+    ).fetchall()
+    return {p for (p,) in rows}
+
+
+def read_outcomes(
+    settings: Settings, access: Access, cohort: str, *, con: duckdb.DuckDBPyConnection | None = None
+) -> list[OutcomeRow]:
+    """Outcomes the access may see: a partner worker's own organisation's, for members it works now.
+
+    Reads the vault only for a partner worker (which members its organisation holds), read-only: over ``con``
+    when given, else a read-only connection of its own.
+    """
     definition = load_definition(settings, cohort)
     require_purpose(access, definition.purpose, "act.outcome.read", cohort)
-    with access.vault.connect() as con:
-        ensure_act_tables(con)
-        refs = dict(
-            con.execute(
-                "select pseudonym, member_id from cohort_members where cohort = ?", [cohort]
-            ).fetchall()
-        )
-        held = {
-            m
-            for (m,) in con.execute(
-                "select member_id from cohort_assignments where cohort = ? and organisation = ? "
-                "and ended_at is null",
-                [cohort, access.organisation],
-            ).fetchall()
-        }
     partner = access.user.role is Role.PARTNER_WORKER
+    held = held_pseudonyms(access, cohort, con) if partner else None
+    # plain rows, not ORM objects: a partner's page reads every outcome its organisation has recorded
+    q = select(
+        Outcome.id, Outcome.cohort, Outcome.pseudonym, Outcome.organisation, Outcome.recorded_by,
+        Outcome.status, Outcome.needs, Outcome.note, Outcome.occurred_at,
+    ).where(Outcome.cohort == cohort).order_by(Outcome.occurred_at, Outcome.id)  # fmt: skip
+    if partner:
+        q = q.where(Outcome.organisation == access.organisation)
     with access.catalogue.session() as s:
-        q = select(Outcome).where(Outcome.cohort == cohort).order_by(Outcome.occurred_at, Outcome.id)
-        if partner:
-            q = q.where(Outcome.organisation == access.organisation)
-        rows = s.scalars(q).all()
+        rows = s.execute(q).all()
     out = [
-        OutcomeRow(
-            o.id,
-            o.cohort,
-            o.pseudonym[:12],
-            o.organisation,
-            o.recorded_by,
-            o.status,
-            tuple(o.needs or ()),
-            o.note,
-            utc(o.occurred_at),
-        )  # fmt: skip
-        for o in rows
-        if not partner or refs.get(o.pseudonym) in held
+        OutcomeRow(oid, c, p[:12], org, by, status, tuple(needs or ()), note, utc(at))
+        for oid, c, p, org, by, status, needs, note, at in rows
+        if held is None or p in held
     ]
     audit_cohort(access, "act.outcome.read", "allowed", cohort, len(out))
     return out

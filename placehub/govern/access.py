@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +64,22 @@ class Rule(StrEnum):
 
 # Roles that may look at records with no confirmed place, one by one, to review them (see review_rows).
 REVIEWS_UNPLACED = frozenset({Role.ANALYST, Role.IG_OFFICER})
+
+
+@dataclass(frozen=True)
+class _SeenVault(Vault):
+    """The vault as one read finds it: its tables listed once, so that the read's many "is there a ... table?"
+    questions (the raw table, records, matches, gazetteer, assignments, links) cost one catalog query."""
+
+    tables: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, vault: Vault, con: duckdb.DuckDBPyConnection) -> _SeenVault:
+        names = con.execute("select table_name from information_schema.tables").fetchall()
+        return cls(vault.path, frozenset(n for (n,) in names))
+
+    def has_table(self, con: duckdb.DuckDBPyConnection, name: str) -> bool:
+        return name in self.tables
 
 
 def _refuse(
@@ -289,9 +305,12 @@ class Access:
     def _read(
         self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
     ) -> pd.DataFrame:
-        try_ensure_assignments(self.vault, con)
-        raw = raw_table(self.vault, con, dataset)
-        if raw is None or not self.vault.has_table(con, "records"):
+        seen = _SeenVault.of(self.vault, con)
+        if not seen.has_table(con, "assignments"):
+            try_ensure_assignments(self.vault, con)  # a read-only connection reads it as empty
+            seen = _SeenVault.of(self.vault, con)
+        raw = raw_table(seen, con, dataset)
+        if raw is None or not seen.has_table(con, "records"):
             raise NotFound(f"No data has been loaded for '{dataset}' yet.")
         scope = ScopeFilter(
             whole_place=self.agreement.whole_place,
@@ -300,7 +319,7 @@ class Access:
             assigned_to=self.organisation if self.user.role is Role.PARTNER_WORKER else None,
             purpose=self.purpose,
         )
-        sql = flagged_rows_sql(self.vault, con, raw, scope)
+        sql = flagged_rows_sql(seen, con, raw, scope)
         params = {k: v for k, v in parameters(scope, dataset).items() if f"${k}" in sql}
         tmp = f"_access_{hashlib.sha256(sql.encode()).hexdigest()[:8]}"
         con.execute(f"create or replace temp table {tmp} as {sql}", params)
@@ -361,6 +380,7 @@ class Access:
         *,
         action: str = "access.review_rows",
         context: dict[str, object] | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
     ) -> pd.DataFrame:
         """Rows of the named records of ``dataset`` for clerical review, indexed by record id.
 
@@ -369,7 +389,8 @@ class Access:
         confirmed place (not matched, or waiting for review) is admitted, because its place cannot be known
         until someone reviews it. Only roles in ``REVIEWS_UNPLACED`` may ask. ``action`` names the showing in
         the audit chain (e.g. ``match.review.show``) and ``context`` adds ids to its detail (e.g. the review
-        item); one entry is appended, allowed or denied.
+        item); one entry is appended, allowed or denied. ``con``: the caller's connection (read-only will do),
+        else one of its own, read-only once the vault exists.
         """
         columns = list(dict.fromkeys(columns))
         ids = sorted({str(r) for r in record_ids})
@@ -384,8 +405,10 @@ class Access:
                 columns,
             )
         self.check(dataset, columns)
-        with self.vault.connect(read_only=self.vault.path.exists()) as con:
+        if con is not None:
             return self._read_for_review(con, dataset, columns, ids, action, dict(context or {}))
+        with self.vault.connect(read_only=self.vault.path.exists()) as own:
+            return self._read_for_review(own, dataset, columns, ids, action, dict(context or {}))
 
     def _read_for_review(
         self,
@@ -396,8 +419,9 @@ class Access:
         action: str,
         context: dict[str, object],
     ) -> pd.DataFrame:
-        raw = raw_table(self.vault, con, dataset)
-        if raw is None or not self.vault.has_table(con, "records"):
+        seen = _SeenVault.of(self.vault, con)
+        raw = raw_table(seen, con, dataset)
+        if raw is None or not seen.has_table(con, "records"):
             raise NotFound(f"No data has been loaded for '{dataset}' yet.")
         scope = ScopeFilter(
             whole_place=self.agreement.whole_place,
@@ -406,8 +430,8 @@ class Access:
             assigned_to=None,  # partner workers never reach here
             purpose=self.purpose,
         )
-        flagged = flagged_rows_sql(self.vault, con, raw, scope)
-        if self.vault.has_table(con, "matches"):
+        flagged = flagged_rows_sql(seen, con, raw, scope)
+        if seen.has_table(con, "matches"):
             # a confirmed place as the scope query counts one: an auto or reviewed match with a UPRN
             placed = (
                 "select load_id, record_id from matches "

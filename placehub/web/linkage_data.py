@@ -24,10 +24,11 @@ from placehub.link import Decision, ReviewPair, decide, pending_pairs
 from placehub.settings import Settings
 from placehub.store import Catalogue, Vault
 from placehub.web.deps import VAULT_LOCK
+from placehub.web.vault_read import reading
 
 # Roles shown first and in this order, so that the two sides line up by meaning, not by column name.
 ROLE_ORDER = ("record_id", "nhs_number", "first_name", "surname", "full_name", "dob", "sex", "address",
-              "postcode", "phone", "email", "uprn")  # fmt: skip
+              "postcode", "phone", "email", "shared_id", "uprn")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def open_pairs(settings: Settings, catalogue: Catalogue) -> list[PairRow]:
     vault = Vault(settings.vault_path)
     if not vault.path.exists():
         return []
-    with VAULT_LOCK:
+    with VAULT_LOCK.shared():  # pending_pairs reads the (existing) vault read-only
         pairs: list[ReviewPair] = pending_pairs(vault, catalogue)
     return [PairRow(p.pair_id, p.record_l, p.record_r, float(p.match_probability)) for p in pairs]
 
@@ -140,7 +141,7 @@ def read_sides(access: Access, settings: Settings, unique_ids: list[str], pair_i
         columns = _labelled_columns(settings, source, terms.columns)
         names = [c for c, _ in columns]
         try:
-            with VAULT_LOCK:
+            with reading(settings):  # review_rows reads the vault read-only
                 frame = access.review_rows(source, names, record_ids, action="link.review.show",
                                            context={"link_pair": pair_id})  # fmt: skip
         except NotFound:  # the source's rows are gone (retention) or were never loaded here

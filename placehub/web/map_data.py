@@ -108,7 +108,8 @@ def choropleth_json(settings: Settings, index: str, level: str, component: str =
     data = choropleth(settings, index, level, component)
 
     def encode() -> bytes:
-        return json.dumps(data.geojson(), ensure_ascii=False, separators=(",", ":")).encode()
+        # as JSONResponse would encode it (no NaN: not JSON)
+        return json.dumps(data.geojson(), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
     return cached(settings, ("map.choropleth.json", index, level, component), encode)
 

@@ -17,15 +17,17 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import duckdb
+
 from placehub.errors import NotFound
 from placehub.govern import Access
-from placehub.ingest import load_contract
 from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
-from placehub.match.review import item_candidates
+from placehub.match.review import address_columns, address_roles, item_candidates
 from placehub.settings import Settings
+from placehub.store import Vault
 from placehub.store.models_match import MatchReviewItem
 from placehub.web.deps import VAULT_LOCK
-from placehub.web.vault_read import cached, invalidate, tables, vault_reader
+from placehub.web.vault_read import cached, invalidate, reading, tables, vault_reader
 
 
 @lru_cache(maxsize=1)
@@ -88,16 +90,9 @@ class Queue:
     sources: dict[str, int] = field(default_factory=dict)
 
 
-def address_columns(settings: Settings, source: str) -> list[str]:
-    """The contract's columns that hold a record's address and postcode (what the agreement must cover)."""
-    c = load_contract(settings, source)
-    cols = [*c.roles.get("address", ()), *c.roles.get("postcode", ())]
-    return list(dict.fromkeys(cols)) or [c.fields[0].name]
-
-
 def open_items(settings: Settings, source: str | None = None) -> list[ReviewItemView]:
     """Every open item with its record's address (person-level: read afresh, never cached)."""
-    with VAULT_LOCK:
+    with reading(settings):  # list_review reads the vault read-only
         return list_review(settings, source)
 
 
@@ -123,8 +118,11 @@ def queue(settings: Settings, source: str | None = None) -> Queue:
     return q
 
 
-def open_item(access: Access, settings: Settings, item_id: int) -> ReviewItemView:
-    """One open item with its record's address and candidates, read afresh (catalogue, then the vault)."""
+def open_item(
+    access: Access, settings: Settings, item_id: int, con: duckdb.DuckDBPyConnection | None = None
+) -> ReviewItemView:
+    """One open item with its record's address and candidates, read afresh (catalogue, then the vault over
+    ``con``, else a read-only connection of its own)."""
     if not 0 < item_id < 2**63:  # the catalogue's ids are 64-bit; anything else names no item
         raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
     with access.catalogue.session() as s:
@@ -134,27 +132,32 @@ def open_item(access: Access, settings: Settings, item_id: int) -> ReviewItemVie
         source, record_id, postcode = row.source, row.record_id, row.postcode
         suggested, reason = row.suggested_uprn, row.reason
     candidates: list[dict] = []
-    with vault_reader(settings) as v:
-        if v is not None and tables(*v, "matches"):
-            candidates = item_candidates(v[1], source, record_id)
+    if con is not None:
+        if tables(Vault(settings.vault_path), con, "matches"):
+            candidates = item_candidates(con, source, record_id)
+    else:
+        with vault_reader(settings) as v:
+            if v is not None and tables(*v, "matches"):
+                candidates = item_candidates(v[1], source, record_id)
     # The record's own address is not read here: review_page shows it from the governed, audited read.
     return ReviewItemView(item_id, source, record_id, None, postcode, suggested, reason, candidates)
 
 
-def _show_address(access: Access, settings: Settings, item: ReviewItemView) -> tuple[str, str | None]:
+def _show_address(
+    access: Access, settings: Settings, item: ReviewItemView, con: duckdb.DuckDBPyConnection | None = None
+) -> tuple[str, str | None]:
     """The record's address and postcode through the agreement, audited; refused unless the agreement covers
     this source's address columns for this record."""
-    contract = load_contract(settings, item.source)
-    address_cols = list(contract.roles.get("address", ()))
-    postcode_cols = list(contract.roles.get("postcode", ()))
+    address_cols, postcode_cols, _ = address_roles(settings, item.source)
     columns = address_columns(settings, item.source)
-    with VAULT_LOCK:  # NotPermitted (audited) names every missing column
+    with reading(settings):  # read-only; NotPermitted (audited) names every missing column
         shown = access.review_rows(
             item.source,
             columns,
             [item.record_id],
             action="match.review.show",
             context={"review_item": item.id},
+            con=con,
         )
     if shown.empty:
         raise NotFound(
@@ -214,11 +217,12 @@ def _read_gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[st
 
 
 def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
-    # one turn at the app's vault lock for both reads (the record, then its governed, audited showing), so
-    # under load the page queues once rather than twice
-    with VAULT_LOCK:
-        item = open_item(access, settings, item_id)  # NotFound when decided already
-        address, postcode = _show_address(access, settings, item)
+    # one turn at the app's vault lock (shared: both reads are read-only) and one connection for the record,
+    # then its governed, audited showing, so that a writer cannot slip in between them
+    with reading(settings), vault_reader(settings) as v:
+        con = v[1] if v is not None else None
+        item = open_item(access, settings, item_id, con)  # NotFound when decided already
+        address, postcode = _show_address(access, settings, item, con)
         item = replace(item, address=address, postcode=postcode)
     rows = queue_rows(settings)
     ids = [r.item_id for r in rows]

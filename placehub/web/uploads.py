@@ -96,7 +96,7 @@ def load_report(settings: Settings, load_id: int, *, viewer: str) -> LoadReport:
     rejected = []
     if shown:
         try:
-            with VAULT_LOCK:
+            with VAULT_LOCK.shared():  # rejected_rows reads the vault read-only
                 rejected = rejected_rows(settings, load_id)
         except PlacehubUserError:
             rejected = []

@@ -289,3 +289,17 @@ def access_for(world: World, username: str, purpose: str = "shielding-support"):
     org = _get_user(world.catalogue, username).organisation
     return open_access(world.catalogue, world.settings, username=username, organisation=org, purpose=purpose,
                        today=DAY)  # fmt: skip
+
+
+def assigned_world(settings: Settings, catalogue_url: str, cohort: str = "shielding-support") -> World:
+    """``assignment_world`` on the given catalogue (SQLite or PostgreSQL) with ``cohort`` built and assigned
+    by the analyst priya."""
+    from dataclasses import replace
+
+    from placehub.act import assign_cohort, build_cohort
+
+    w = assignment_world(replace(settings, database_url=catalogue_url))
+    priya = access_for(w, "priya")
+    build_cohort(w.settings, priya, cohort, now=AS_OF)
+    assign_cohort(w.settings, priya, cohort, now=AS_OF)
+    return w

@@ -6,29 +6,22 @@ and each refusal is audited with the rule that refused.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from placehub.act.assign import assign_cohort
-from placehub.act.build import build_cohort
 from placehub.act.outcomes import read_outcomes, record_outcome
 from placehub.act.worklist import worklist
 from placehub.errors import NotPermitted
 from placehub.govern.audit import entries
-from tests.integration._act_helpers import AS_OF, access_for, assignment_world
+from tests.integration._act_helpers import AS_OF, access_for, assigned_world
 
 COHORT = "shielding-support"
 
 
 @pytest.fixture
 def world(settings, catalogue_url):  # type: ignore[no-untyped-def]
-    settings = replace(settings, database_url=catalogue_url)  # SQLite and PostgreSQL catalogues
-    w = assignment_world(settings)
-    priya = access_for(w, "priya")
-    build_cohort(settings, priya, COHORT, now=AS_OF)
-    assign_cohort(settings, priya, COHORT, now=AS_OF)
+    w = assigned_world(settings, catalogue_url, COHORT)  # SQLite and PostgreSQL catalogues
     yield w
     w.catalogue.dispose()
 

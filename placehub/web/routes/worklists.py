@@ -4,26 +4,33 @@ Everything goes through ``placehub.act`` under the viewer's governed access: ``w
 records with ``access.rows`` (a partner worker gets only their organisation's assignments), ``record_outcome``
 refuses a case not assigned to the recorder's organisation (audited), and ``read_outcomes`` shows a partner
 only what their own organisation recorded. ``?ward=CODE`` keeps the rows in one ward (a place: the gazetteer
-ward of the member's UPRN), chosen from the wards on the organisation's own list. The worklist itself is read
-over a read-only connection; outcomes still open the vault read-write, so every call holds the vault lock.
+ward of the member's UPRN), chosen from the wards on the organisation's own list. A page reads the worklist
+and its outcomes over one read-only connection, holding the vault lock shared (readers run side by side);
+recording an outcome writes the vault and holds it alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import duckdb
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from placehub.act import Need, Status, read_outcomes, record_outcome, worklist
 from placehub.act.rules import available_cohorts, load_definition
+from placehub.act.worklist import read_connection
 from placehub.govern import Access, Role
+from placehub.settings import Settings
 from placehub.web.csrf import check_api_csrf, check_csrf
 from placehub.web.deps import VAULT_LOCK, PurposeNeeded, Viewer, access_for, require, settings_of
 from placehub.web.rendering import render
 from placehub.web.routes.auth import PurposeChoice, purposes_for
+from placehub.web.vault_read import reading, tune_reader
 
 router = APIRouter()
 workers = require(Role.ANALYST, Role.PARTNER_WORKER)
@@ -69,11 +76,18 @@ def cohort_choices(request: Request, purpose: str | None) -> list[CohortChoice]:
     return out
 
 
+@contextmanager
+def _reader(settings: Settings, access: Access) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One read-only connection for a request's worklist and outcomes, with the vault lock held shared."""
+    with reading(settings), read_connection(access) as con:
+        yield tune_reader(con)
+
+
 def _page(access: Access, request: Request, cohort: str, ward: str | None) -> WorklistPage:
     settings = settings_of(request)
-    with VAULT_LOCK:
-        wl = worklist(settings, access, cohort, ward=ward)
-        outcomes = read_outcomes(settings, access, cohort)
+    with _reader(settings, access) as con:
+        wl = worklist(settings, access, cohort, ward=ward, con=con)
+        outcomes = read_outcomes(settings, access, cohort, con=con)
     return WorklistPage(
         cohort=wl.cohort, title=load_definition(settings, cohort).title, purpose=wl.purpose,
         organisation=wl.organisation, header=list(wl.header), rows=[list(r) for r in wl.rows],
@@ -158,8 +172,10 @@ def worklist_api(
 ) -> WorklistOut:
     """The cohort's open members assigned to the token's organisation, with the agreed fields only;
     ``ward`` (a ward code) keeps only those in that ward."""
-    with VAULT_LOCK:
-        wl = worklist(settings_of(request), access_for(request, viewer), cohort, ward=ward or None)
+    settings = settings_of(request)
+    access = access_for(request, viewer)
+    with _reader(settings, access) as con:
+        wl = worklist(settings, access, cohort, ward=ward or None, con=con)
     return WorklistOut(cohort=wl.cohort, purpose=wl.purpose, organisation=wl.organisation,
                        header=list(wl.header), rows=[list(r) for r in wl.rows], wards=list(wl.wards),
                        ward_choices=list(wl.ward_choices))  # fmt: skip
@@ -168,8 +184,10 @@ def worklist_api(
 @router.get("/api/worklists/{cohort}/outcomes", response_model=list[OutcomeOut], tags=["worklists"])
 def outcomes_api(request: Request, cohort: str, viewer: Viewer = Depends(workers)) -> list[OutcomeOut]:
     """Outcomes the token may see: a partner's own organisation's, for members it works now."""
-    with VAULT_LOCK:
-        found = read_outcomes(settings_of(request), access_for(request, viewer), cohort)
+    settings = settings_of(request)
+    access = access_for(request, viewer)
+    with _reader(settings, access) as con:
+        found = read_outcomes(settings, access, cohort, con=con)
     return [_outcome_out(o) for o in found]
 
 
