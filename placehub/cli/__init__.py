@@ -52,7 +52,10 @@ def main() -> None:
     import os
 
     # Splink narrates its model training at length; PLACEHUB_VERBOSE=1 brings the narration back.
-    if not os.environ.get("PLACEHUB_VERBOSE"):
+    if os.environ.get("PLACEHUB_VERBOSE"):
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("splink").setLevel(logging.INFO)
+    else:
         logging.getLogger("splink").setLevel(logging.ERROR)
     try:
         app()

@@ -26,6 +26,8 @@ from placehub.link.model import (
 )
 
 log = logging.getLogger(__name__)
+# Every Linker is made with set_up_basic_logging=False: otherwise each one sets Splink's logger back to INFO,
+# undoing the CLI's quiet default (PLACEHUB_VERBOSE=1 brings the narration back).
 
 TRAINING_SAMPLE = 200_000
 EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
@@ -89,18 +91,18 @@ def score_all(con: duckdb.DuckDBPyConnection, config: LinkConfig, model_json: st
     if model_json is None and n > LARGE_INPUT:
         n_train = _training_sample(con, n, config.seed)
         api, sample = _db_api(con, config, "link_training")
-        trainer = Linker(sample, settings_for(columns, n, share), db_api=api)
+        trainer = Linker(sample, settings_for(columns, n, share), db_api=api, set_up_basic_logging=False)
         train(trainer, columns, n_train, config, n_input=n)
         trained = trainer.misc.save_model_to_json(out_path=None)
         api, table = _db_api(con, config)
-        linker = Linker(table, trained, db_api=api)
+        linker = Linker(table, trained, db_api=api, set_up_basic_logging=False)
     elif model_json is None:
         api, table = _db_api(con, config)
-        linker = Linker(table, settings_for(columns, n, share), db_api=api)
+        linker = Linker(table, settings_for(columns, n, share), db_api=api, set_up_basic_logging=False)
         train(linker, columns, n, config)
     else:
         api, table = _db_api(con, config)
-        linker = Linker(table, json.loads(model_json), db_api=api)
+        linker = Linker(table, json.loads(model_json), db_api=api, set_up_basic_logging=False)
     predictions = linker.inference.predict(threshold_match_probability=config.review_threshold)
     edges = _edges(predictions, config.review_threshold)
     saved = json.dumps(linker.misc.save_model_to_json(out_path=None), sort_keys=True)
@@ -123,7 +125,7 @@ def score_new(
     existing = con.execute("select count(*) from link_features").fetchone()[0]  # type: ignore[index]
     settings = json.loads(model_json)
     api = DuckDBAPI(connection=con)
-    linker = Linker("link_features", settings, db_api=api)
+    linker = Linker("link_features", settings, db_api=api, set_up_basic_logging=False)
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             if level.get("tf_adjustment_column"):
@@ -136,7 +138,7 @@ def score_new(
     edges = [_edges(to_existing, config.review_threshold)]
     new_count = con.execute(f"select count(*) from {new_table}").fetchone()[0]  # type: ignore[index]  # noqa: S608
     if new_count > 1:  # duplicates within the new load itself
-        among = Linker(new_table, settings, db_api=DuckDBAPI(connection=con))
+        among = Linker(new_table, settings, db_api=DuckDBAPI(connection=con), set_up_basic_logging=False)
         edges.append(_edges(among.inference.predict(config.review_threshold), config.review_threshold))
     out = pd.concat(edges, ignore_index=True)
     return out.drop_duplicates(["unique_id_l", "unique_id_r"]).reset_index(drop=True)
