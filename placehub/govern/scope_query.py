@@ -72,9 +72,11 @@ def flagged_rows_sql(vault: Vault, con: duckdb.DuckDBPyConnection, raw: str, f: 
         matches = "select load_id, record_id, null::varchar uprn from rec where false"
     if vault.has_table(con, "gazetteer"):
         # one row per UPRN: the newest gazetteer load's areas
+        # only the UPRNs this source's records matched: aggregating the whole gazetteer for every read cost
+        # more than the rest of the query
         gazetteer = (
             "select uprn, arg_max(ward, load_id) ward, arg_max(lsoa, load_id) lsoa "
-            "from gazetteer group by uprn"
+            "from gazetteer where uprn in (select uprn from m) group by uprn"
         )
     else:
         gazetteer = "select null::varchar uprn, null::varchar ward, null::varchar lsoa where false"
