@@ -173,7 +173,7 @@ def _show_address(
 
 
 def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:
-    """UPRN → (x, y, classification, lsoa, ward) and the LSOA outlines around them (GeoJSON).
+    """UPRN → (x, y, classification, lsoa, ward, lat, lon) and the LSOA outlines around them (GeoJSON).
 
     Gazetteer facts about addresses, not about the resident: cached until the vault changes.
     """
@@ -198,7 +198,13 @@ def _read_gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[st
             f"select uprn, {pick} from gazetteer where uprn in (select unnest(?::VARCHAR[])) group by uprn",  # noqa: S608
             [uprns],
         ).fetchall():
-            facts[row[0]] = tuple(row[1:])
+            x, y = row[1], row[2]
+            # the map pin, converted here (once per vault state) rather than on every showing: a pyproj
+            # transform per candidate was a third of a review page's time
+            facts[row[0]] = (
+                *row[1:],
+                *(bng_to_latlon(x, y) if x is not None and y is not None else (None,) * 2),
+            )
         lsoas = sorted({f[3] for f in facts.values() if f[3]})
         if lsoas and tables(vault, con, "areas"):
             for code, name, geo in con.execute(
@@ -237,8 +243,7 @@ def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
     cands = []
     for n, c in enumerate(item.candidates, start=1):
         uprn = str(c.get("uprn"))
-        x, y, cls, lsoa, ward = facts.get(uprn, (None,) * 5)
-        lat, lon = bng_to_latlon(x, y) if x is not None and y is not None else (None, None)
+        _x, _y, cls, lsoa, ward, lat, lon = facts.get(uprn, (None,) * 7)
         cands.append(
             CandidateView(n, uprn, c.get("address") or "", c.get("postcode"), c.get("score"),
                           uprn == item.suggested_uprn, lat, lon, cls, lsoa, ward)
