@@ -302,6 +302,17 @@ class Access:
                 return self._read(own, dataset, columns, pseudonymise)
         return self._read(con, dataset, columns, pseudonymise)
 
+    def _scope(self, *, assigned_to: str | None) -> ScopeFilter:
+        """The agreement's geography and purpose as a scope filter (``assigned_to``: only that organisation's
+        assigned records)."""
+        return ScopeFilter(
+            whole_place=self.agreement.whole_place,
+            wards=tuple(sorted(self.agreement.wards)),
+            lsoas=tuple(sorted(self.agreement.lsoas)),
+            assigned_to=assigned_to,
+            purpose=self.purpose,
+        )
+
     def _read(
         self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
     ) -> pd.DataFrame:
@@ -312,13 +323,7 @@ class Access:
         raw = raw_table(seen, con, dataset)
         if raw is None or not seen.has_table(con, "records"):
             raise NotFound(f"No data has been loaded for '{dataset}' yet.")
-        scope = ScopeFilter(
-            whole_place=self.agreement.whole_place,
-            wards=tuple(sorted(self.agreement.wards)),
-            lsoas=tuple(sorted(self.agreement.lsoas)),
-            assigned_to=self.organisation if self.user.role is Role.PARTNER_WORKER else None,
-            purpose=self.purpose,
-        )
+        scope = self._scope(assigned_to=self.organisation if self.user.role is Role.PARTNER_WORKER else None)
         sql = flagged_rows_sql(seen, con, raw, scope)
         params = {k: v for k, v in parameters(scope, dataset).items() if f"${k}" in sql}
         tmp = f"_access_{hashlib.sha256(sql.encode()).hexdigest()[:8]}"
@@ -423,13 +428,7 @@ class Access:
         raw = raw_table(seen, con, dataset)
         if raw is None or not seen.has_table(con, "records"):
             raise NotFound(f"No data has been loaded for '{dataset}' yet.")
-        scope = ScopeFilter(
-            whole_place=self.agreement.whole_place,
-            wards=tuple(sorted(self.agreement.wards)),
-            lsoas=tuple(sorted(self.agreement.lsoas)),
-            assigned_to=None,  # partner workers never reach here
-            purpose=self.purpose,
-        )
+        scope = self._scope(assigned_to=None)  # partner workers never reach here
         flagged = flagged_rows_sql(seen, con, raw, scope)
         if seen.has_table(con, "matches"):
             # a confirmed place as the scope query counts one: an auto or reviewed match with a UPRN

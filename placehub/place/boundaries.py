@@ -99,6 +99,12 @@ def reproject_points(x: np.ndarray, y: np.ndarray, src: int, dst: int) -> tuple[
     return np.asarray(ox), np.asarray(oy)
 
 
+def bng_to_latlon(x: float, y: float) -> tuple[float, float]:
+    """A British National Grid point as (lat, lon), to six decimal places (about 10 cm): a map pin."""
+    lon, lat = _transformer(27700, 4326).transform(x, y)
+    return round(lat, 6), round(lon, 6)
+
+
 def geojson_crs(doc: dict[str, Any]) -> int:
     name = str(((doc.get("crs") or {}).get("properties") or {}).get("name", ""))
     m = re.search(r"EPSG:+(\d+)", name)

@@ -19,27 +19,15 @@ import math
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from placehub.errors import NotFound
 from placehub.insight.scan import describe_recurrence
+from placehub.place.boundaries import bng_to_latlon
 from placehub.settings import Settings
 from placehub.web.vault_read import tables, vault_reader
 
 GRID_M = 100.0  # the centre is shown only to this grid
 ROUNDING_SLACK_M = GRID_M / math.sqrt(2)  # the farthest a rounded centre can move
-
-
-@lru_cache(maxsize=1)
-def _to_wgs84():  # type: ignore[no-untyped-def]
-    from pyproj import Transformer
-
-    return Transformer.from_crs(27700, 4326, always_xy=True)
-
-
-def bng_to_latlon(x: float, y: float) -> tuple[float, float]:
-    lon, lat = _to_wgs84().transform(x, y)
-    return round(lat, 6), round(lon, 6)
 
 
 @dataclass(frozen=True)

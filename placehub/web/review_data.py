@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 import duckdb
 
@@ -23,23 +22,12 @@ from placehub.errors import NotFound
 from placehub.govern import Access
 from placehub.match import ReviewItemView, ReviewOutcome, accept, list_review, reject
 from placehub.match.review import address_columns, address_roles, item_candidates
+from placehub.place.boundaries import bng_to_latlon
 from placehub.settings import Settings
 from placehub.store import Vault
 from placehub.store.models_match import MatchReviewItem
 from placehub.web.deps import VAULT_LOCK
 from placehub.web.vault_read import cached, invalidate, reading, tables, vault_reader
-
-
-@lru_cache(maxsize=1)
-def _to_wgs84():  # type: ignore[no-untyped-def]
-    from pyproj import Transformer
-
-    return Transformer.from_crs(27700, 4326, always_xy=True)
-
-
-def bng_to_latlon(x: float, y: float) -> tuple[float, float]:
-    lon, lat = _to_wgs84().transform(x, y)
-    return round(lat, 6), round(lon, 6)
 
 
 @dataclass(frozen=True)
