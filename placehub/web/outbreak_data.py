@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -24,6 +23,7 @@ from placehub.errors import NotFound
 from placehub.insight.scan import describe_recurrence
 from placehub.place.boundaries import bng_to_latlon
 from placehub.settings import Settings
+from placehub.store import memo
 from placehub.web.vault_read import tables, vault_reader
 
 GRID_M = 100.0  # the centre is shown only to this grid
@@ -184,35 +184,15 @@ def geojson(view: OutbreakView) -> dict:
     }
 
 
-# (vault path, size, mtime_ns, day) → (view, encoded GeoJSON). A few entries: one per analysis day looked at.
-_CACHE: dict[tuple, tuple[OutbreakView, bytes]] = {}
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 16
-
-
-def _vault_state(settings: Settings) -> tuple:
-    """Size and modification time of the vault file and its write-ahead log (a write changes one of them)."""
-    state: list = [str(settings.vault_path)]
-    for path in (settings.vault_path, settings.vault_path.with_name(settings.vault_path.name + ".wal")):
-        try:
-            st = path.stat()
-            state += [st.st_size, st.st_mtime_ns]
-        except FileNotFoundError:
-            state += [None, None]
-    return tuple(state)
+# (vault state, day) → (view, encoded GeoJSON). A few entries: one per analysis day looked at.
+_VIEWS = memo.VaultMemo(16)
 
 
 def cached(settings: Settings, day: date | None) -> tuple[OutbreakView, bytes]:
     """The view and its encoded GeoJSON, from memory while the vault file is unchanged."""
-    key = (*_vault_state(settings), day)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    view = outbreak_view(settings, day)
-    entry = (view, json.dumps(geojson(view), separators=(",", ":")).encode())
-    with _CACHE_LOCK:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = entry
-    return entry
+
+    def compute() -> tuple[OutbreakView, bytes]:
+        view = outbreak_view(settings, day)
+        return view, json.dumps(geojson(view), separators=(",", ":")).encode()
+
+    return _VIEWS.get(settings.vault_path, day, compute)

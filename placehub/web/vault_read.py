@@ -15,8 +15,6 @@ only for a request of this app that writes the vault.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -25,7 +23,8 @@ import duckdb
 
 from placehub.errors import PlacehubUserError
 from placehub.settings import Settings
-from placehub.store import Vault
+from placehub.store import Vault, memo
+from placehub.store.vault import OnDemand
 from placehub.web.deps import VAULT_LOCK
 
 T = TypeVar("T")
@@ -85,31 +84,38 @@ def vault_reader(settings: Settings) -> Iterator[tuple[Vault, duckdb.DuckDBPyCon
             cm.__exit__(None, None, None)
 
 
+def on_demand(settings: Settings) -> OnDemand:
+    """A read-only vault connection for a request, opened only if one of its reads is not remembered (see
+    ``store.memo``): then it holds the vault lock shared until the request's block ends."""
+
+    @contextmanager
+    def opener() -> Iterator[duckdb.DuckDBPyConnection]:
+        with reading(settings):
+            exists = settings.vault_path.exists()
+            try:
+                cm = Vault(settings.vault_path).connect(read_only=exists)
+                con = cm.__enter__()
+            except duckdb.IOException:
+                raise VaultBusy(VaultBusy.MESSAGE) from None
+            try:
+                yield tune_reader(con)
+            finally:
+                cm.__exit__(None, None, None)
+
+    return OnDemand(opener)
+
+
 def tables(vault: Vault, con: duckdb.DuckDBPyConnection, *names: str) -> bool:
     return all(vault.has_table(con, n) for n in names)
 
 
 def vault_state(settings: Settings) -> tuple:
     """Path, size and mtime (ns) of the vault file and its write-ahead log: a write changes one of them."""
-    state: list = [str(settings.vault_path)]
-    for path in (settings.vault_path, settings.vault_path.with_name(settings.vault_path.name + ".wal")):
-        try:
-            st = path.stat()
-            state += [st.st_size, st.st_mtime_ns]
-        except FileNotFoundError:
-            state += [None, None]
-    return tuple(state)
+    return memo.vault_state(settings.vault_path)
 
 
-# (generation, vault state, what) → value. Aggregates only: counts, index choices, choropleths, open review
-# item ids. The generation moves on at each ``invalidate``, so an entry computed before an action is never
-# served after it, even if it is stored late.
-_CACHE: OrderedDict[tuple, object] = OrderedDict()
-_CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 128
-_generation = 0
-# one computation per key at a time: fifty users missing together wait for one vault read, not fifty
-_COMPUTING: dict[tuple, threading.Lock] = {}
+# (vault state, what) → value. Aggregates only: counts, index choices, choropleths, open review item ids.
+_AGGREGATES = memo.VaultMemo(128)
 
 
 def cached(settings: Settings, what: Hashable, compute: Callable[[], T]) -> T:
@@ -118,34 +124,9 @@ def cached(settings: Settings, what: Hashable, compute: Callable[[], T]) -> T:
     ``compute`` must return aggregates only (never person-level rows) and must not be mutated by callers.
     Errors are not cached: a missing index raises again on the next request.
     """
-    key = (_generation, vault_state(settings), what)
-    with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]  # type: ignore[return-value]
-        gate = _COMPUTING.setdefault(key, threading.Lock())
-    with gate:
-        with _CACHE_LOCK:
-            if key in _CACHE:
-                return _CACHE[key]  # type: ignore[return-value]
-        try:
-            value = compute()
-        except BaseException:
-            with _CACHE_LOCK:
-                _COMPUTING.pop(key, None)
-            raise
-        with _CACHE_LOCK:
-            if key[0] == _generation:  # not invalidated while computing
-                _CACHE[key] = value
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-            _COMPUTING.pop(key, None)
-        return value
+    return _AGGREGATES.get(settings.vault_path, what, compute)
 
 
 def invalidate() -> None:
     """Forget every cached aggregate (after an action in this app that changes what pages show)."""
-    global _generation
-    with _CACHE_LOCK:
-        _generation += 1
-        _CACHE.clear()
+    _AGGREGATES.invalidate()
