@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -30,9 +30,10 @@ from placehub.errors import NotFound, NotPermitted
 from placehub.govern.agreement import PERSON_ID, Agreement, AgreementState
 from placehub.govern.agreements import current_agreements
 from placehub.govern.audit import AuditEvent, append
-from placehub.govern.objections import apply_objections
+from placehub.govern.objections import apply_objections, objections_digest
 from placehub.govern.people import READS_PERSON_LEVEL, Role, UserInfo, get_user, resolve_token
 from placehub.govern.pseudonyms import pseudonymise_all
+from placehub.govern.remembered import Read, remembered
 from placehub.govern.scope_query import (
     ScopeFilter,
     flagged_rows_sql,
@@ -43,6 +44,7 @@ from placehub.govern.scope_query import (
 )
 from placehub.settings import Settings
 from placehub.store import Catalogue, Vault
+from placehub.store.vault import OnDemand
 
 
 class Rule(StrEnum):
@@ -297,9 +299,9 @@ class Access:
         """
         columns = list(dict.fromkeys(columns))
         self.check(dataset, columns, pseudonymise)
-        if con is None:
-            with self.vault.connect() as own:
-                return self._read(own, dataset, columns, pseudonymise)
+        if con is None:  # opened only when the read is not remembered (see govern.remembered)
+            with OnDemand(self.vault.connect) as own:
+                return self._read(own, dataset, columns, pseudonymise)  # type: ignore[arg-type]
         return self._read(con, dataset, columns, pseudonymise)
 
     def _scope(self, *, assigned_to: str | None) -> ScopeFilter:
@@ -313,9 +315,40 @@ class Access:
             purpose=self.purpose,
         )
 
+    def _terms(self, kind: str, dataset: str, columns: Sequence[str], *extra: Hashable) -> tuple:
+        """What a read's rows depend on besides the vault's state (the key in ``govern.remembered``)."""
+        scope = self._scope(assigned_to=self.organisation if self.user.role is Role.PARTNER_WORKER else None)
+        return (
+            kind, dataset, tuple(columns), scope, str(self.keys_dir), self.agreement.id,
+            self.agreement.version, objections_digest(self.catalogue, self.purpose), *extra,
+        )  # fmt: skip
+
     def _read(
         self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
     ) -> pd.DataFrame:
+        what = self._terms("rows", dataset, columns, tuple(sorted(pseudonymise)))
+        read = remembered(self.vault.path, what, lambda: self._select(con, dataset, columns, pseudonymise))
+        append(
+            self.catalogue,
+            AuditEvent(
+                "access.rows",
+                self.user.username,
+                "allowed",
+                organisation=self.organisation,
+                purpose=self.purpose,
+                dataset=dataset,
+                columns=columns,
+                row_count=len(read.frame),
+                fingerprint=self.fingerprint(dataset, columns, pseudonymise),
+                detail={"agreement": self.agreement.id, "version": self.agreement.version, **read.counts},
+            ),
+        )
+        return read.frame
+
+    def _select(
+        self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
+    ) -> Read:
+        """The rows ``rows`` hands out and the counts its audit entry records, read from the vault."""
         seen = _SeenVault.of(self.vault, con)
         if not seen.has_table(con, "assignments"):
             try_ensure_assignments(self.vault, con)  # a read-only connection reads it as empty
@@ -328,15 +361,36 @@ class Access:
         params = {k: v for k, v in parameters(scope, dataset).items() if f"${k}" in sql}
         tmp = f"_access_{hashlib.sha256(sql.encode()).hexdigest()[:8]}"
         con.execute(f"create or replace temp table {tmp} as {sql}", params)
-        total, in_scope, assigned = con.execute(
-            f"select count(*), count(*) filter (where __in_scope), "  # noqa: S608
-            f"count(*) filter (where __in_scope and __assigned) from {tmp}"
-        ).fetchone()
-        kept = con.table(tmp).filter("__in_scope and __assigned")
+        try:
+            total, in_scope, assigned = con.execute(
+                f"select count(*), count(*) filter (where __in_scope), "  # noqa: S608
+                f"count(*) filter (where __in_scope and __assigned) from {tmp}"
+            ).fetchone()
+            kept = con.table(tmp).filter("__in_scope and __assigned")
+            frame, excluded = self._shared(con, kept, columns)
+        finally:
+            con.execute(f"drop table if exists {tmp}")
+        for c in dict.fromkeys([*pseudonymise, *([PERSON_ID] if PERSON_ID in columns else [])]):
+            frame[c] = pseudonymise_all(
+                self.keys_dir, self.purpose, [None if pd.isna(v) else str(v) for v in frame[c]]
+            )
+        counts = {
+            "rows_in_source": int(total),
+            "out_of_scope": int(total - in_scope),
+            "not_assigned": int(in_scope - assigned),
+            "objections_excluded": excluded,
+        }
+        return Read(frame, counts)
+
+    def _shared(
+        self, con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation, columns: list[str], *lead: str
+    ) -> tuple[pd.DataFrame, int]:
+        """``rows`` without objectors, in the partner's file order, as ``lead`` + ``columns``; and how many
+        objectors were left out. person_id is the link stage's stable id: callers pseudonymise it."""
         outcome = apply_objections(
             self.catalogue,
             con,
-            kept,
+            rows,
             keys_dir=self.keys_dir,
             nhs_number_column="__nhs_number",
             person_id_column="__person_id",
@@ -344,38 +398,10 @@ class Access:
             audit=False,
         )
         assert outcome.relation is not None
-        # person_id is the link stage's stable id: it leaves only as this purpose's pseudonym
-        projection = [f"__person_id as {PERSON_ID}" if c == PERSON_ID else ident(c) for c in columns]
-        ordered = outcome.relation.order("_load_id, _row_number")  # the partner's file order
-        frame = ordered.project(", ".join(projection)).df()
-        con.execute(f"drop table if exists {tmp}")
-        for c in dict.fromkeys([*pseudonymise, *([PERSON_ID] if PERSON_ID in columns else [])]):
-            frame[c] = pseudonymise_all(
-                self.keys_dir, self.purpose, [None if pd.isna(v) else str(v) for v in frame[c]]
-            )
-        append(
-            self.catalogue,
-            AuditEvent(
-                "access.rows",
-                self.user.username,
-                "allowed",
-                organisation=self.organisation,
-                purpose=self.purpose,
-                dataset=dataset,
-                columns=columns,
-                row_count=len(frame),
-                fingerprint=self.fingerprint(dataset, columns, pseudonymise),
-                detail={
-                    "agreement": self.agreement.id,
-                    "version": self.agreement.version,
-                    "rows_in_source": int(total),
-                    "out_of_scope": int(total - in_scope),
-                    "not_assigned": int(in_scope - assigned),
-                    "objections_excluded": outcome.excluded,
-                },
-            ),
-        )
-        return frame
+        wanted = [f"__person_id as {PERSON_ID}" if c == PERSON_ID else ident(c) for c in columns]
+        projection = [*lead, *wanted]
+        ordered = outcome.relation.order("_load_id, _row_number")
+        return ordered.project(", ".join(projection)).df(), outcome.excluded
 
     def review_rows(
         self,
@@ -412,8 +438,8 @@ class Access:
         self.check(dataset, columns)
         if con is not None:
             return self._read_for_review(con, dataset, columns, ids, action, dict(context or {}))
-        with self.vault.connect(read_only=self.vault.path.exists()) as own:
-            return self._read_for_review(own, dataset, columns, ids, action, dict(context or {}))
+        with OnDemand(lambda: self.vault.connect(read_only=self.vault.path.exists())) as own:
+            return self._read_for_review(own, dataset, columns, ids, action, dict(context or {}))  # type: ignore[arg-type]
 
     def _read_for_review(
         self,
@@ -424,6 +450,35 @@ class Access:
         action: str,
         context: dict[str, object],
     ) -> pd.DataFrame:
+        what = self._terms("review", dataset, columns, tuple(ids))
+        read = remembered(self.vault.path, what, lambda: self._select_for_review(con, dataset, columns, ids))
+        append(
+            self.catalogue,
+            AuditEvent(
+                action,
+                self.user.username,
+                "allowed",
+                organisation=self.organisation,
+                purpose=self.purpose,
+                dataset=dataset,
+                columns=columns,
+                row_count=len(read.frame),
+                fingerprint=self.fingerprint(dataset, columns, ()),
+                detail={
+                    **context,
+                    "agreement": self.agreement.id,
+                    "version": self.agreement.version,
+                    "records_named": len(ids),
+                    **read.counts,
+                },
+            ),
+        )
+        return read.frame
+
+    def _select_for_review(
+        self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], ids: list[str]
+    ) -> Read:
+        """The named records ``review_rows`` hands out, indexed by record id, and its audit counts."""
         seen = _SeenVault.of(self.vault, con)
         raw = raw_table(seen, con, dataset)
         if raw is None or not seen.has_table(con, "records"):
@@ -456,20 +511,8 @@ class Access:
                 f"select count(*), count(*) filter (where __placed and not __in_scope), "  # noqa: S608
                 f"count(*) filter (where not __placed) from {tmp}"
             ).fetchone()
-            outcome = apply_objections(
-                self.catalogue,
-                con,
-                con.table(tmp).filter("__in_scope or not __placed"),
-                keys_dir=self.keys_dir,
-                nhs_number_column="__nhs_number",
-                person_id_column="__person_id",
-                purpose=self.purpose,
-                audit=False,
-            )
-            assert outcome.relation is not None
-            projection = [f"__person_id as {PERSON_ID}" if c == PERSON_ID else ident(c) for c in columns]
-            ordered = outcome.relation.order("_load_id, _row_number")
-            frame = ordered.project(", ".join(["__record_id", *projection])).df()
+            admitted = con.table(tmp).filter("__in_scope or not __placed")
+            frame, excluded = self._shared(con, admitted, columns, "__record_id")
         finally:
             con.execute(f"drop table if exists {tmp}")
         frame = frame.set_index("__record_id")
@@ -478,28 +521,10 @@ class Access:
             frame[PERSON_ID] = pseudonymise_all(
                 self.keys_dir, self.purpose, [None if pd.isna(v) else str(v) for v in frame[PERSON_ID]]
             )
-        append(
-            self.catalogue,
-            AuditEvent(
-                action,
-                self.user.username,
-                "allowed",
-                organisation=self.organisation,
-                purpose=self.purpose,
-                dataset=dataset,
-                columns=columns,
-                row_count=len(frame),
-                fingerprint=self.fingerprint(dataset, columns, ()),
-                detail={
-                    **context,
-                    "agreement": self.agreement.id,
-                    "version": self.agreement.version,
-                    "records_named": len(ids),
-                    "records_found": int(named),
-                    "out_of_scope": int(out_of_scope),
-                    "unplaced_admitted": int(unplaced),
-                    "objections_excluded": outcome.excluded,
-                },
-            ),
-        )
-        return frame
+        counts = {
+            "records_found": int(named),
+            "out_of_scope": int(out_of_scope),
+            "unplaced_admitted": int(unplaced),
+            "objections_excluded": excluded,
+        }
+        return Read(frame, counts)

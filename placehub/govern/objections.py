@@ -139,6 +139,17 @@ def _objected_hashes(catalogue: Catalogue, kind: IdentifierKind, purpose: str | 
         )
 
 
+def objections_digest(catalogue: Catalogue, purpose: str | None) -> str:
+    """SHA-256 over the objections in force for ``purpose`` (every kind): it changes when one is added or
+    removed, so a read remembered under the old digest is never served after the change."""
+    scopes = [Objection.scope == "all"]
+    if purpose:
+        scopes.append(Objection.scope == purpose)
+    with catalogue.session() as s:
+        rows = s.execute(select(Objection.kind, Objection.identifier_hash).where(or_(*scopes))).all()
+    return hashlib.sha256("\n".join(sorted(f"{k}:{h}" for k, h in rows)).encode()).hexdigest()
+
+
 def apply_objections(
     catalogue: Catalogue,
     con: duckdb.DuckDBPyConnection,
