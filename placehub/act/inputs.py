@@ -83,7 +83,7 @@ def source_rows(
     record_id column when the caller has it already."""
     rid = rid or record_id_column(settings, source)
     frame = access.rows(source, list(dict.fromkeys([rid, *columns])), con=con)
-    frame[RECORD_ID] = [normalise_id(v) for v in frame[rid]]
+    frame[RECORD_ID] = frame[rid].astype(str).str.strip().str.upper()  # normalise_id, column at a time
     return frame
 
 

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
+from placehub.act import work_facts
 from placehub.act.evaluate import OutcomeFact
 from placehub.act.members import assigned_organisation, find_member
 from placehub.act.outcomes_vocab import SUCCESSFUL, Need, Status
@@ -27,6 +28,7 @@ from placehub.govern import Access, AuditEvent, Role, append
 from placehub.settings import Settings
 from placehub.store import Catalogue
 from placehub.store.models_act import Outcome
+from placehub.store.vault import OnDemand
 
 
 class InvalidOutcome(PlacehubUserError):
@@ -182,68 +184,88 @@ def record_outcome(
     )  # fmt: skip
 
 
-ACT_TABLES = ("cohort_members", "cohort_assignments")
-
-
-def act_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    """Have the act tables been created (a cohort built)? One catalog query, on any connection."""
-    row = con.execute(
-        "select count(distinct table_name) from information_schema.tables where table_name in (?, ?)",
-        list(ACT_TABLES),
-    ).fetchone()
-    return bool(row and row[0] == len(ACT_TABLES))
-
-
-def held_pseudonyms(access: Access, cohort: str, con: duckdb.DuckDBPyConnection | None = None) -> set[str]:
+def held_pseudonyms(
+    access: Access, cohort: str, con: duckdb.DuckDBPyConnection | None = None
+) -> frozenset[str]:
     """Pseudonyms of the cohort's members whose open assignment is to the access's organisation.
 
-    Read-only: over the caller's connection, else a read-only one; no vault or no act tables yet (no cohort
-    has been built) means nobody is held. Never creates a table.
+    Read-only, once per vault state (``act.work_facts``): over the caller's connection, else a read-only one
+    opened only when needed; no vault or no act tables yet (no cohort has been built) means nobody is held.
+    Never creates a table.
     """
     if con is None:
         if not access.vault.path.exists():
-            return set()
-        with access.vault.connect(read_only=True) as own:
-            return held_pseudonyms(access, cohort, own)
-    if not act_tables_exist(con):
-        return set()
-    rows = con.execute(
-        "select distinct m.pseudonym from cohort_members m join cohort_assignments a "
-        "on a.cohort = m.cohort and a.member_id = m.member_id "
-        "where m.cohort = ? and a.organisation = ? and a.ended_at is null",
-        [cohort, access.organisation],
-    ).fetchall()
-    return {p for (p,) in rows}
+            return frozenset()
+        with OnDemand(lambda: access.vault.connect(read_only=True)) as own:
+            return work_facts.held_pseudonyms(access.vault.path, own, cohort, access.organisation)  # type: ignore[arg-type]
+    return work_facts.held_pseudonyms(access.vault.path, con, cohort, access.organisation)
 
 
 def read_outcomes(
-    settings: Settings, access: Access, cohort: str, *, con: duckdb.DuckDBPyConnection | None = None
+    settings: Settings,
+    access: Access,
+    cohort: str,
+    *,
+    latest: int | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> list[OutcomeRow]:
-    """Outcomes the access may see: a partner worker's own organisation's, for members it works now.
+    """Outcomes the access may see: a partner worker's own organisation's, for members it works now; oldest
+    first, or with ``latest`` only the newest ``latest`` of them, newest first (``count_outcomes``: how many).
 
     Reads the vault only for a partner worker (which members its organisation holds), read-only: over ``con``
     when given, else a read-only connection of its own.
     """
-    definition = load_definition(settings, cohort)
-    require_purpose(access, definition.purpose, "act.outcome.read", cohort)
-    partner = access.user.role is Role.PARTNER_WORKER
-    held = held_pseudonyms(access, cohort, con) if partner else None
+    held = _reader_scope(settings, access, cohort, con)
     # plain rows, not ORM objects: a partner's page reads every outcome its organisation has recorded
-    q = select(
-        Outcome.id, Outcome.cohort, Outcome.pseudonym, Outcome.organisation, Outcome.recorded_by,
-        Outcome.status, Outcome.needs, Outcome.note, Outcome.occurred_at,
-    ).where(Outcome.cohort == cohort).order_by(Outcome.occurred_at, Outcome.id)  # fmt: skip
-    if partner:
-        q = q.where(Outcome.organisation == access.organisation)
-    with access.catalogue.session() as s:
-        rows = s.execute(q).all()
-    out = [
-        OutcomeRow(oid, c, p[:12], org, by, status, tuple(needs or ()), note, utc(at))
-        for oid, c, p, org, by, status, needs, note, at in rows
-        if held is None or p in held
-    ]
+    q = _scoped(
+        access,
+        select(
+            Outcome.id, Outcome.cohort, Outcome.pseudonym, Outcome.organisation, Outcome.recorded_by,
+            Outcome.status, Outcome.needs, Outcome.note, Outcome.occurred_at,
+        ).where(Outcome.cohort == cohort),
+    )  # fmt: skip
+    if latest is None:
+        q = q.order_by(Outcome.occurred_at, Outcome.id)
+    else:
+        q = q.order_by(Outcome.occurred_at.desc(), Outcome.id.desc())
+    out: list[OutcomeRow] = []
+    with access.catalogue.engine.connect() as c:  # a plain read: no ORM session to set up and tear down
+        for oid, coh, p, org, by, status, needs, note, at in c.execute(q):  # streamed: ``latest`` stops early
+            if held is None or p in held:
+                out.append(OutcomeRow(oid, coh, p[:12], org, by, status, tuple(needs or ()), note, utc(at)))
+                if latest is not None and len(out) >= latest:
+                    break
     audit_cohort(access, "act.outcome.read", "allowed", cohort, len(out))
     return out
+
+
+def count_outcomes(
+    settings: Settings, access: Access, cohort: str, *, con: duckdb.DuckDBPyConnection | None = None
+) -> int:
+    """How many outcomes ``read_outcomes`` would show the access (a count: no one's outcome is read)."""
+    held = _reader_scope(settings, access, cohort, con)
+    q = _scoped(
+        access,
+        select(Outcome.pseudonym, func.count()).where(Outcome.cohort == cohort).group_by(Outcome.pseudonym),
+    )
+    with access.catalogue.engine.connect() as c:
+        return sum(n for p, n in c.execute(q) if held is None or p in held)
+
+
+def _reader_scope(
+    settings: Settings, access: Access, cohort: str, con: duckdb.DuckDBPyConnection | None
+) -> frozenset[str] | None:
+    """The pseudonyms whose outcomes the access may see (None: all the cohort's), after the purpose check."""
+    definition = load_definition(settings, cohort)
+    require_purpose(access, definition.purpose, "act.outcome.read", cohort)
+    return held_pseudonyms(access, cohort, con) if access.user.role is Role.PARTNER_WORKER else None
+
+
+def _scoped(access: Access, q: Select) -> Select:
+    """A partner worker reads only what their own organisation recorded."""
+    if access.user.role is Role.PARTNER_WORKER:
+        return q.where(Outcome.organisation == access.organisation)
+    return q
 
 
 @dataclass(frozen=True)

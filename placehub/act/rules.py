@@ -249,12 +249,22 @@ def available_cohorts(settings: Settings) -> list[str]:
     return sorted(names)
 
 
+@lru_cache(maxsize=64)
+def _parsed(path: str, _size: int, _mtime_ns: int, name: str) -> CohortDefinition:
+    """A definition file parsed once per version of the file (every worklist page asks for its cohort's)."""
+    return parse_definition(Path(path).read_text(encoding="utf-8"), name)
+
+
 def load_definition(settings: Settings, name: str) -> CohortDefinition:
     """The definition ``name`` (the home folder's copy first, then the packaged one)."""
     for d in cohort_dirs(settings):
         path = d / f"{name}.yaml"
+        try:
+            st = path.stat()
+        except OSError:
+            continue
         if path.is_file():
-            return parse_definition(path.read_text(encoding="utf-8"), name)
+            return _parsed(str(path), st.st_size, st.st_mtime_ns, name)
     known = ", ".join(available_cohorts(settings)) or "none"
     raise NotFound(f"No cohort definition '{name}' (known: {known}).")
 

@@ -23,15 +23,17 @@ import pandas as pd
 
 from placehub.act.evaluate import GAZETTEER, LINKAGE, OUTCOMES
 from placehub.act.inputs import RECORD_ID, record_id_column, source_rows
-from placehub.act.members import MemberRow, WorkRow, assigned_members, assigned_organisation, find_member
-from placehub.act.outcomes import act_tables_exist, refuse, require_purpose, utc
+from placehub.act.members import MemberRow, WorkRow, assigned_organisation, find_member
+from placehub.act.outcomes import refuse, require_purpose, utc
 from placehub.act.rules import CohortDefinition, available_cohorts, load_definition
 from placehub.act.session import audit_cohort
 from placehub.act.vault_tables import OPEN, ensure_act_tables
+from placehub.act.work_facts import work_rows
 from placehub.errors import NotFound, PlacehubUserError
 from placehub.govern import Access, Role
 from placehub.publish.spreadsheet import write_csv, write_xlsx
 from placehub.settings import Settings
+from placehub.store.vault import OnDemand
 
 
 class BadExport(PlacehubUserError):
@@ -49,6 +51,7 @@ class Worklist:
     # gazetteer ward of the member's UPRN (a place, not a person), and the wards on the whole list
     wards: tuple[str | None, ...] = ()
     ward_choices: tuple[str, ...] = ()
+    total: int = 0  # lines on the whole list (``rows`` may be a window of them)
 
 
 def visible(access: Access, sources: list[str]) -> bool:
@@ -100,11 +103,14 @@ def cohorts_for(settings: Settings, purpose: str, cohort: str | None) -> list[Co
     return found
 
 
-def _records_by_id(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Each row as a dict of plain Python values, by normalised record id (what ``to_dict("records")`` gives,
-    column by column: several times faster on a worklist's rows)."""
-    names = list(frame.columns)
-    columns = [frame[c].tolist() for c in names]
+def _rows_by_id(frame: pd.DataFrame, wanted: list[str]) -> dict[str, dict[str, Any]]:
+    """The ``wanted`` records' rows as dicts of plain Python values, by normalised record id: only the rows a
+    worklist shows are converted (column by column: several times faster than ``to_dict("records")``)."""
+    position = {rid: i for i, rid in enumerate(frame[RECORD_ID].tolist())}
+    chosen = sorted({position[r] for r in wanted if r in position})
+    part = frame.iloc[chosen]
+    names = list(part.columns)
+    columns = [part[c].tolist() for c in names]
     rows = (dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True))
     return {r[RECORD_ID]: r for r in rows}
 
@@ -143,13 +149,14 @@ def _priority_why(access: Access, m: WorkRow) -> str:
 def read_connection(
     access: Access, con: duckdb.DuckDBPyConnection | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The caller's connection, else a read-only one: reading a worklist never writes the vault (the act
-    tables are created when a cohort is built), so readers need not queue behind writers."""
+    """The caller's connection, else a read-only one opened only if a read is not remembered: reading a
+    worklist never writes the vault (the act tables are created when a cohort is built), so readers need not
+    queue behind writers."""
     if con is not None:
         yield con
         return
-    with access.vault.connect(read_only=access.vault.path.exists()) as own:
-        yield own
+    with OnDemand(lambda: access.vault.connect(read_only=access.vault.path.exists())) as own:
+        yield own  # type: ignore[misc]
 
 
 def worklist(
@@ -158,39 +165,45 @@ def worklist(
     cohort: str,
     *,
     ward: str | None = None,
+    window: slice | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> Worklist:
     """The open members assigned to the access's organisation, with the agreed columns only; ``ward`` (a
-    ward code) keeps only those living in that ward."""
+    ward code) keeps only those living in that ward. ``window`` (e.g. ``slice(50, 100)``) formats only those
+    lines of the list (a page of it); ``total`` still counts them all."""
     d = load_definition(settings, cohort)
     require_purpose(access, d.purpose, "act.worklist", cohort)
     rid = record_id_column(settings, d.worklist_source)
     with read_connection(access, con) as con:
-        mine = assigned_members(con, cohort, access.organisation, OPEN) if act_tables_exist(con) else []
+        mine = work_rows(access.vault.path, con, cohort, access.organisation, OPEN)
         frame = source_rows(access, con, settings, d.worklist_source, list(d.worklist_columns), rid=rid)
-    by_record = _records_by_id(frame)
+    shared = set(frame[RECORD_ID].tolist())
     columns = [rid, *[c for c in d.worklist_columns if c != rid]]
     household = d.unit == "household"
     header = (
         ["case_ref", "priority", "waiting_since", "why"] + (["people_on_list"] if household else []) + columns
     )
-    rows, wards, choices = [], [], set()
+    listed, choices = [], set()
     for m in mine:
-        recs = [by_record[r] for r in m.records if r in by_record]
-        if not recs:
+        if not any(r in shared for r in m.records):
             continue  # its records are no longer shared (out of scope, objection): never shown
         if m.ward:
             choices.add(m.ward)
         if ward and m.ward != ward:
             continue
+        listed.append(m)
+    shown = listed[window] if window is not None else listed
+    by_record = _rows_by_id(frame, [r for m in shown for r in m.records])
+    rows = []
+    for m in shown:
+        recs = [by_record[r] for r in m.records if r in by_record]
         rows.append(
             (m.case_ref, m.priority, m.first_included_at.date().isoformat(), _priority_why(access, m))
             + ((len(recs),) if household else ())
             + tuple(_cell([r.get(c) for r in recs]) for c in columns)
         )
-        wards.append(m.ward)
     return Worklist(cohort, d.purpose, access.organisation, tuple(header), tuple(rows),
-                    tuple(wards), tuple(sorted(choices)))  # fmt: skip
+                    tuple(m.ward for m in shown), tuple(sorted(choices)), total=len(listed))  # fmt: skip
 
 
 @dataclass(frozen=True)
