@@ -19,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from placehub import __version__
 from placehub.errors import PlacehubUserError
@@ -67,6 +68,40 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.catalogue.dispose()
 
 
+_SECURITY_HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response (and ``Cache-Control: no-store`` outside /static/), unless
+    the response set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wanted = _SECURITY_HEADERS
+        if not scope["path"].startswith("/static/"):
+            wanted = (*wanted, (b"cache-control", b"no-store"))
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name, value) for name, value in wanted if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
     """The placehub web app over one placehub home (catalogue + vault)."""
     settings.ensure_dirs()
@@ -90,16 +125,9 @@ def create_app(settings: Settings, web: WebSettings | None = None) -> FastAPI:
 
         app.state.oauth = register_provider(web.oidc)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    # a plain ASGI middleware, not @app.middleware("http"): that one runs every request through a task group
+    # and memory streams, a cost paid on every page under load
+    app.add_middleware(SecurityHeaders)
 
     # Added after the header middleware so that it wraps it: the session is available everywhere.
     app.add_middleware(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -16,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from placehub.errors import NotFound, NotPermitted, PlacehubUserError
 from placehub.govern import Access, Role, access_from_token, open_access
+from placehub.govern.audit import one_commit
 from placehub.govern.people import get_user, resolve_token
 from placehub.settings import Settings
 from placehub.store import Catalogue
@@ -137,6 +139,12 @@ def require(*roles: Role) -> Callable[..., Viewer]:
         return viewer
 
     return dependency
+
+
+def one_audit_commit(request: Request) -> AbstractContextManager[None]:
+    """The request's audit entries (the access opened, the rows read, ...) chained in one transaction when
+    the block ends: a page takes one turn at the audit chain. Render after the block (audit.one_commit)."""
+    return one_commit(catalogue_of(request))
 
 
 def access_for(request: Request, viewer: Viewer) -> Access:

@@ -6,9 +6,11 @@ showing goes through ``Access.review_rows`` — the clerical-review door that ad
 under the agreement's column, date, role and objection rules — and is written to the audit chain as
 ``match.review.show``. A record withheld by an objection is not shown.
 
-The queue (item ids, source, record id, reason, number of candidates: no address) and the gazetteer facts
-about candidate UPRNs are cached until the vault changes or a decision is made here; the record's address
-and its candidates are read afresh for every showing, after the governed, audited check.
+The queue (item ids, source, record id, reason, number of candidates: no address), the candidates the matcher
+kept for a record (gazetteer addresses) and the gazetteer facts about candidate UPRNs are cached until the
+vault changes or a decision is made here. The record's own address comes through ``Access.review_rows`` on
+every showing: checked against the agreement and audited each time, though govern may answer it from memory
+while the vault and the objections in force are unchanged (``govern.remembered``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from placehub.settings import Settings
 from placehub.store import Vault
 from placehub.store.models_match import MatchReviewItem
 from placehub.web.deps import VAULT_LOCK
-from placehub.web.vault_read import cached, invalidate, reading, tables, vault_reader
+from placehub.web.vault_read import cached, invalidate, on_demand, reading, tables, vault_reader
 
 
 @dataclass(frozen=True)
@@ -119,16 +121,27 @@ def open_item(
             raise NotFound(f"Review item {item_id} is not open: it was decided already or does not exist.")
         source, record_id, postcode = row.source, row.record_id, row.postcode
         suggested, reason = row.suggested_uprn, row.reason
-    candidates: list[dict] = []
-    if con is not None:
-        if tables(Vault(settings.vault_path), con, "matches"):
-            candidates = item_candidates(con, source, record_id)
-    else:
-        with vault_reader(settings) as v:
-            if v is not None and tables(*v, "matches"):
-                candidates = item_candidates(v[1], source, record_id)
+    candidates = _candidates(settings, source, record_id, con)
     # The record's own address is not read here: review_page shows it from the governed, audited read.
     return ReviewItemView(item_id, source, record_id, None, postcode, suggested, reason, candidates)
+
+
+def _candidates(
+    settings: Settings, source: str, record_id: str, con: duckdb.DuckDBPyConnection | None
+) -> list[dict]:
+    """The gazetteer candidates the matcher kept for a record (UPRNs and gazetteer addresses, not the
+    record's own): read once per vault state, over ``con`` else a read-only connection of its own."""
+
+    def read() -> tuple[dict, ...]:
+        if con is not None:
+            found = tables(Vault(settings.vault_path), con, "matches")
+            return tuple(item_candidates(con, source, record_id)) if found else ()
+        with vault_reader(settings) as v:
+            if v is None or not tables(*v, "matches"):
+                return ()
+            return tuple(item_candidates(v[1], source, record_id))
+
+    return [dict(c) for c in cached(settings, ("review.candidates", source, record_id), read)]
 
 
 def _show_address(
@@ -138,15 +151,15 @@ def _show_address(
     this source's address columns for this record."""
     address_cols, postcode_cols, _ = address_roles(settings, item.source)
     columns = address_columns(settings, item.source)
-    with reading(settings):  # read-only; NotPermitted (audited) names every missing column
-        shown = access.review_rows(
-            item.source,
-            columns,
-            [item.record_id],
-            action="match.review.show",
-            context={"review_item": item.id},
-            con=con,
-        )
+    # NotPermitted (audited) names every missing column; ``con`` (read-only) takes the vault lock if opened
+    shown = access.review_rows(
+        item.source,
+        columns,
+        [item.record_id],
+        action="match.review.show",
+        context={"review_item": item.id},
+        con=con,
+    )
     if shown.empty:
         raise NotFound(
             f"Review item {item.id}'s record cannot be shown: it is withheld (an objection) "
@@ -211,10 +224,9 @@ def _read_gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[st
 
 
 def review_page(access: Access, settings: Settings, item_id: int) -> ReviewPage:
-    # one turn at the app's vault lock (shared: both reads are read-only) and one connection for the record,
-    # then its governed, audited showing, so that a writer cannot slip in between them
-    with reading(settings), vault_reader(settings) as v:
-        con = v[1] if v is not None else None
+    # one read-only connection for the record's candidates and its governed, audited showing, opened (with the
+    # app's vault lock held shared) only if either is not remembered from an earlier showing
+    with on_demand(settings) as con:
         item = open_item(access, settings, item_id, con)  # NotFound when decided already
         address, postcode = _show_address(access, settings, item, con)
         item = replace(item, address=address, postcode=postcode)

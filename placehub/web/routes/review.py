@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from placehub.govern import Role
 from placehub.web.csrf import check_api_csrf, check_csrf
-from placehub.web.deps import PurposeNeeded, Viewer, access_for, require, settings_of
+from placehub.web.deps import PurposeNeeded, Viewer, access_for, one_audit_commit, require, settings_of
 from placehub.web.rendering import render
 from placehub.web.review_data import Queue, ReviewPage, decide, queue, review_page
 from placehub.web.routes.auth import PurposeChoice, purposes_for
@@ -38,11 +38,12 @@ def review_queue(request: Request, source: str | None = None, viewer: Viewer = D
 
 @router.get("/review/{item_id}", include_in_schema=False)
 def review_item(request: Request, item_id: int, viewer: Viewer = Depends(analyst)) -> Response:
-    try:
-        access = access_for(request, viewer)
-    except PurposeNeeded:
-        return RedirectResponse(f"/review?need_purpose=1&item={item_id}", status_code=303)
-    page = review_page(access, settings_of(request), item_id)
+    with one_audit_commit(request):
+        try:
+            access = access_for(request, viewer)
+        except PurposeNeeded:
+            return RedirectResponse(f"/review?need_purpose=1&item={item_id}", status_code=303)
+        page = review_page(access, settings_of(request), item_id)
     return render(request, "review_item.html", viewer, page, title=f"Review item {item_id}")
 
 
@@ -125,7 +126,9 @@ def _item_out(page: ReviewPage) -> ReviewItemOut:
 @router.get("/api/review/{item_id}", response_model=ReviewItemOut, tags=["match review"])
 def review_item_api(request: Request, item_id: int, viewer: Viewer = Depends(analyst)) -> ReviewItemOut:
     """One item with the record's address (governed and audited) and its candidates with coordinates."""
-    return _item_out(review_page(access_for(request, viewer), settings_of(request), item_id))
+    with one_audit_commit(request):
+        page = review_page(access_for(request, viewer), settings_of(request), item_id)
+    return _item_out(page)
 
 
 @router.post("/api/review/{item_id}", response_model=DecisionOut, tags=["match review"])

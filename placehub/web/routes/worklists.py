@@ -4,33 +4,41 @@ Everything goes through ``placehub.act`` under the viewer's governed access: ``w
 records with ``access.rows`` (a partner worker gets only their organisation's assignments), ``record_outcome``
 refuses a case not assigned to the recorder's organisation (audited), and ``read_outcomes`` shows a partner
 only what their own organisation recorded. ``?ward=CODE`` keeps the rows in one ward (a place: the gazetteer
-ward of the member's UPRN), chosen from the wards on the organisation's own list. A page reads the worklist
-and its outcomes over one read-only connection, holding the vault lock shared (readers run side by side);
-recording an outcome writes the vault and holds it alone.
+ward of the member's UPRN), chosen from the wards on the organisation's own list. A page shows 50 people
+(``?page=N``) and the latest outcomes; every outcome has its own page. A page reads the worklist and its
+outcomes over one read-only connection, opened (holding the vault lock shared: readers run side by side) only
+if a read is not remembered from an earlier page at the same vault state; recording an outcome writes the
+vault and holds the lock alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import duckdb
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from placehub.act import Need, Status, read_outcomes, record_outcome, worklist
+from placehub.act.outcomes import count_outcomes
 from placehub.act.rules import available_cohorts, load_definition
-from placehub.act.worklist import read_connection
 from placehub.govern import Access, Role
 from placehub.settings import Settings
+from placehub.store.vault import OnDemand
 from placehub.web.csrf import check_api_csrf, check_csrf
-from placehub.web.deps import VAULT_LOCK, PurposeNeeded, Viewer, access_for, require, settings_of
+from placehub.web.deps import (
+    VAULT_LOCK,
+    PurposeNeeded,
+    Viewer,
+    access_for,
+    one_audit_commit,
+    require,
+    settings_of,
+)
 from placehub.web.rendering import render
 from placehub.web.routes.auth import PurposeChoice, purposes_for
-from placehub.web.vault_read import reading, tune_reader
+from placehub.web.vault_read import on_demand
 
 router = APIRouter()
 workers = require(Role.ANALYST, Role.PARTNER_WORKER)
@@ -58,10 +66,15 @@ class WorklistPage:
     organisation: str
     header: list[str]
     rows: list[list[Any]]
-    outcomes: list[Any] = field(default_factory=list)
+    outcomes: list[Any] = field(default_factory=list)  # the latest, newest first
+    outcomes_total: int = 0
     ward: str | None = None  # the ward filter chosen (None: every ward)
     wards: list[str | None] = field(default_factory=list)  # each row's ward
     ward_choices: list[str] = field(default_factory=list)  # the wards on this organisation's own list
+    total: int = 0  # people on the whole list (this ward's, when filtered); ``rows`` is one page of them
+    page: int = 1
+    pages: int = 1
+    first: int = 0  # the first row's number on the list (1-based; 0 when the list is empty)
     statuses: list[str] = field(default_factory=lambda: [s.value for s in Status])
     needs: list[str] = field(default_factory=lambda: [n.value for n in Need])
 
@@ -76,23 +89,49 @@ def cohort_choices(request: Request, purpose: str | None) -> list[CohortChoice]:
     return out
 
 
-@contextmanager
-def _reader(settings: Settings, access: Access) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One read-only connection for a request's worklist and outcomes, with the vault lock held shared."""
-    with reading(settings), read_connection(access) as con:
-        yield tune_reader(con)
+def _reader(settings: Settings) -> OnDemand:
+    """One read-only connection for a request's worklist and outcomes, opened (with the vault lock held
+    shared) only if what they read is not remembered from an earlier request."""
+    return on_demand(settings)
 
 
-def _page(access: Access, request: Request, cohort: str, ward: str | None) -> WorklistPage:
+# People a page shows: a worker goes down the list from the top; each row carries its own outcome form
+PAGE_SIZE = 50
+# Outcomes under the worklist: the latest (what a worker checks before a call); the rest on their own page
+LATEST_OUTCOMES = 50
+
+
+@dataclass
+class OutcomesPage:
+    cohort: str
+    title: str
+    purpose: str
+    outcomes: list[Any]
+
+
+def _page(access: Access, request: Request, cohort: str, ward: str | None, page: int) -> WorklistPage:
     settings = settings_of(request)
-    with _reader(settings, access) as con:
-        wl = worklist(settings, access, cohort, ward=ward, con=con)
-        outcomes = read_outcomes(settings, access, cohort, con=con)
+    page = max(page, 1)
+    with _reader(settings) as con:
+        wl = worklist(settings, access, cohort, ward=ward, window=_window(page), con=con)
+        pages = max(1, -(-wl.total // PAGE_SIZE))
+        if page > pages:  # past the end (the list has shortened since): the last page
+            page = pages
+            wl = worklist(settings, access, cohort, ward=ward, window=_window(page), con=con)
+        outcomes = read_outcomes(settings, access, cohort, latest=LATEST_OUTCOMES, con=con)
+        outcomes_total = count_outcomes(settings, access, cohort, con=con)
+    start = (page - 1) * PAGE_SIZE
     return WorklistPage(
         cohort=wl.cohort, title=load_definition(settings, cohort).title, purpose=wl.purpose,
         organisation=wl.organisation, header=list(wl.header), rows=[list(r) for r in wl.rows],
-        outcomes=outcomes, ward=ward, wards=list(wl.wards), ward_choices=list(wl.ward_choices),
+        outcomes=outcomes, outcomes_total=outcomes_total, ward=ward,
+        wards=list(wl.wards), ward_choices=list(wl.ward_choices),
+        total=wl.total, page=page, pages=pages, first=start + 1 if wl.rows else 0,
     )  # fmt: skip
+
+
+def _window(page: int) -> slice:
+    return slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
 
 
 @router.get("/worklists", include_in_schema=False)
@@ -104,14 +143,35 @@ def worklist_index(request: Request, viewer: Viewer = Depends(workers)) -> Respo
 
 @router.get("/worklists/{cohort}", include_in_schema=False)
 def worklist_page(
-    request: Request, cohort: str, ward: str | None = None, viewer: Viewer = Depends(workers)
+    request: Request,
+    cohort: str,
+    ward: str | None = None,
+    page: int = 1,
+    viewer: Viewer = Depends(workers),
 ) -> Response:
-    try:
-        access = access_for(request, viewer)
-    except PurposeNeeded:
-        return RedirectResponse("/worklists?need_purpose=1", status_code=303)
-    page = _page(access, request, cohort, ward or None)
-    return render(request, "worklist.html", viewer, page, title=f"Worklist: {page.title}")
+    with one_audit_commit(request):
+        try:
+            access = access_for(request, viewer)
+        except PurposeNeeded:
+            return RedirectResponse("/worklists?need_purpose=1", status_code=303)
+        shown = _page(access, request, cohort, ward or None, page)
+    return render(request, "worklist.html", viewer, shown, title=f"Worklist: {shown.title}")
+
+
+@router.get("/worklists/{cohort}/outcomes", include_in_schema=False)
+def worklist_outcomes(request: Request, cohort: str, viewer: Viewer = Depends(workers)) -> Response:
+    """Every outcome the viewer may see for the cohort, oldest first (the worklist shows the latest)."""
+    settings = settings_of(request)
+    with one_audit_commit(request):
+        try:
+            access = access_for(request, viewer)
+        except PurposeNeeded:
+            return RedirectResponse("/worklists?need_purpose=1", status_code=303)
+        with _reader(settings) as con:
+            found = read_outcomes(settings, access, cohort, con=con)
+    title = load_definition(settings, cohort).title
+    page = OutcomesPage(cohort, title, access.purpose, found)
+    return render(request, "worklist_outcomes.html", viewer, page, title=f"Outcomes: {title}")
 
 
 @router.post("/worklists/{cohort}/outcomes", include_in_schema=False)
@@ -173,9 +233,8 @@ def worklist_api(
     """The cohort's open members assigned to the token's organisation, with the agreed fields only;
     ``ward`` (a ward code) keeps only those in that ward."""
     settings = settings_of(request)
-    access = access_for(request, viewer)
-    with _reader(settings, access) as con:
-        wl = worklist(settings, access, cohort, ward=ward or None, con=con)
+    with one_audit_commit(request), _reader(settings) as con:
+        wl = worklist(settings, access_for(request, viewer), cohort, ward=ward or None, con=con)
     return WorklistOut(cohort=wl.cohort, purpose=wl.purpose, organisation=wl.organisation,
                        header=list(wl.header), rows=[list(r) for r in wl.rows], wards=list(wl.wards),
                        ward_choices=list(wl.ward_choices))  # fmt: skip
@@ -185,9 +244,8 @@ def worklist_api(
 def outcomes_api(request: Request, cohort: str, viewer: Viewer = Depends(workers)) -> list[OutcomeOut]:
     """Outcomes the token may see: a partner's own organisation's, for members it works now."""
     settings = settings_of(request)
-    access = access_for(request, viewer)
-    with _reader(settings, access) as con:
-        found = read_outcomes(settings, access, cohort, con=con)
+    with one_audit_commit(request), _reader(settings) as con:
+        found = read_outcomes(settings, access_for(request, viewer), cohort, con=con)
     return [_outcome_out(o) for o in found]
 
 
