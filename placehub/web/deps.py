@@ -20,7 +20,7 @@ from placehub.govern import Access, Role, access_from_token, open_access
 from placehub.govern.audit import one_commit
 from placehub.govern.people import get_user, resolve_token
 from placehub.settings import Settings
-from placehub.store import Catalogue
+from placehub.store import Catalogue, memo
 from placehub.web.config import WebSettings
 from placehub.web.vault_lock import VaultLock
 
@@ -42,6 +42,9 @@ def readers_at_once() -> int | None:
 
 
 VAULT_LOCK = VaultLock(readers_at_once())
+# a request may wait for another's computation of a value both missed only while it holds no vault lock (the
+# computation may need it): see store.memo
+memo.wait_for_others_when(lambda: not VAULT_LOCK.held())
 
 
 class SignInRequired(PlacehubUserError):

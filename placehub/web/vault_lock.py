@@ -106,6 +106,10 @@ class VaultLock:
     def __exit__(self, *exc: object) -> None:
         self.release()
 
+    def held(self) -> bool:
+        """Does this thread hold the lock, shared or alone?"""
+        return self._shared_depth() > 0 or self._writer == threading.get_ident()
+
     def state(self) -> tuple[int, bool, int]:
         """(readers, a writer holds it, writers waiting): for tests and diagnostics."""
         with self._cond:

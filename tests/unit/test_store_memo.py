@@ -77,10 +77,19 @@ def test_oldest_value_leaves_first(tmp_path) -> None:  # type: ignore[no-untyped
     assert memo.get(path, "a", lambda: "again") == "again"
 
 
-def test_a_miss_never_waits_for_another_computation(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # a request may hold the app's vault lock when it misses: waiting for another request's computation (which
-    # may itself wait for that lock) could deadlock, so each miss computes for itself
-    path, memo = _vault(tmp_path), VaultMemo(8)
+@pytest.fixture
+def waiting(monkeypatch):  # type: ignore[no-untyped-def]
+    """Set who may wait for another's computation (as the web app does), restored afterwards."""
+    from placehub.store import memo
+
+    def allow(check) -> None:  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(memo, "_may_wait", check)
+
+    return allow
+
+
+def _stuck_first(path, memo):  # type: ignore[no-untyped-def]
+    """A thread computing "k" until released; returns (thread, release)."""
     started, release = threading.Event(), threading.Event()
 
     def stuck() -> int:
@@ -91,12 +100,36 @@ def test_a_miss_never_waits_for_another_computation(tmp_path) -> None:  # type: 
     first = threading.Thread(target=lambda: memo.get(path, "k", stuck))
     first.start()
     assert started.wait(10)
+    return first, release
+
+
+def test_a_thread_that_may_not_wait_computes_alongside(tmp_path, waiting) -> None:  # type: ignore[no-untyped-def]
+    # a request holding the app's vault lock must not wait for a computation that may need that lock
+    waiting(lambda: False)
+    path, memo = _vault(tmp_path), VaultMemo(8)
+    first, release = _stuck_first(path, memo)
     t = time.monotonic()
     assert memo.get(path, "k", lambda: 2) == 2
     assert time.monotonic() - t < 1
     release.set()
     first.join()
     assert memo.get(path, "k", lambda: 3) in (1, 2)  # whichever was stored last, never computed again
+
+
+def test_threads_that_may_wait_share_one_computation(tmp_path, waiting) -> None:  # type: ignore[no-untyped-def]
+    waiting(lambda: True)
+    path, memo = _vault(tmp_path), VaultMemo(8)
+    first, release = _stuck_first(path, memo)
+    got: list[int] = []
+    others = [threading.Thread(target=lambda: got.append(memo.get(path, "k", lambda: 9))) for _ in range(4)]
+    for t in others:
+        t.start()
+    time.sleep(0.2)
+    assert got == []  # waiting for the first
+    release.set()
+    for t in [first, *others]:
+        t.join()
+    assert got == [1, 1, 1, 1]
 
 
 def test_on_demand_opens_only_when_used(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -116,3 +149,48 @@ def test_on_demand_opens_only_when_used(tmp_path) -> None:  # type: ignore[no-un
     assert opened == [1] and not con.opened
     with duckdb.connect(str(path)) as rw:  # closed with the block: a read-write open works again
         rw.execute("select 1")
+
+
+def test_a_write_that_says_what_it_changed_keeps_other_values(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from placehub.store.memo import writing
+
+    path, memo = _vault(tmp_path), VaultMemo(8)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table other (n int)")
+    calls: list[str] = []
+
+    def value(name: str):  # type: ignore[no-untyped-def]
+        def compute() -> str:
+            calls.append(name)
+            return name
+
+        return compute
+
+    def look() -> None:
+        memo.get(path, "t", value("t"), tables=frozenset({"t"}))
+        memo.get(path, "other", value("other"), tables=frozenset({"other"}))
+        memo.get(path, "any", value("any"))
+
+    look()
+    assert calls == ["t", "other", "any"]
+    with writing(path, ["t"]) as con:  # changes t only
+        con.execute("insert into t values (5)")
+        # a request looking while the file moves under the write: served from memory, nothing forgotten
+        assert memo.get(path, "other", value("other"), tables=frozenset({"other"})) == "other"
+    look()
+    assert calls[3:] == ["t", "any"]  # "other" stayed
+    with writing(path, ["t"]) as con:  # says t, but creates a table: not accounted for
+        con.execute("create table surprise (n int)")
+    look()
+    assert calls[5:] == ["t", "other", "any"]
+    with pytest.raises(RuntimeError), writing(path, ["t"]) as con:  # a failed write: not accounted for
+        con.execute("insert into t values (6)")
+        raise RuntimeError("refused")
+    look()
+    assert calls[8:] == ["t", "other", "any"]
+    with duckdb.connect(str(path)) as con:  # a write by anyone else (a command): everything misses
+        con.execute("insert into other values (1)")
+    look()
+    assert calls[11:] == ["t", "other", "any"]
+    look()
+    assert len(calls) == 14  # and then from memory again
