@@ -18,6 +18,7 @@ from placehub.store.memo import VaultMemo
 ACT_TABLES = ("cohort_members", "cohort_assignments")
 
 _FACTS = VaultMemo(64)
+READS = frozenset(ACT_TABLES)  # recording an outcome changes cohort_members: these are read afresh after it
 
 
 def act_tables_exist(con: duckdb.DuckDBPyConnection) -> bool:
@@ -40,7 +41,7 @@ def work_rows(
             return ()
         return tuple(assigned_members(con, cohort, organisation, state))
 
-    return _FACTS.get(vault, ("work_rows", cohort, organisation, state), read)
+    return _FACTS.get(vault, ("work_rows", cohort, organisation, state), read, tables=READS)
 
 
 def held_pseudonyms(
@@ -59,4 +60,4 @@ def held_pseudonyms(
         ).fetchall()
         return frozenset(p for (p,) in rows)
 
-    return _FACTS.get(vault, ("held", cohort, organisation), read)
+    return _FACTS.get(vault, ("held", cohort, organisation), read, tables=READS)

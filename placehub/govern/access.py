@@ -40,6 +40,7 @@ from placehub.govern.scope_query import (
     ident,
     parameters,
     raw_table,
+    read_tables,
     try_ensure_assignments,
 )
 from placehub.settings import Settings
@@ -327,7 +328,8 @@ class Access:
         self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], pseudonymise: Sequence[str]
     ) -> pd.DataFrame:
         what = self._terms("rows", dataset, columns, tuple(sorted(pseudonymise)))
-        read = remembered(self.vault.path, what, lambda: self._select(con, dataset, columns, pseudonymise))
+        compute = lambda: self._select(con, dataset, columns, pseudonymise)  # noqa: E731
+        read = remembered(self.vault.path, what, compute, read_tables(dataset))
         append(
             self.catalogue,
             AuditEvent(
@@ -451,7 +453,8 @@ class Access:
         context: dict[str, object],
     ) -> pd.DataFrame:
         what = self._terms("review", dataset, columns, tuple(ids))
-        read = remembered(self.vault.path, what, lambda: self._select_for_review(con, dataset, columns, ids))
+        compute = lambda: self._select_for_review(con, dataset, columns, ids)  # noqa: E731
+        read = remembered(self.vault.path, what, compute, read_tables(dataset))
         append(
             self.catalogue,
             AuditEvent(

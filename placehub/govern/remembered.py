@@ -39,10 +39,10 @@ class Read:
 _READS = VaultMemo(SIZE)
 
 
-def remembered(vault: Path, what: Hashable, compute: Callable[[], Read]) -> Read:
-    """The read for ``what`` at the vault's present state: from memory, else ``compute()`` (and held when not
-    too large). The frame returned is the caller's own copy."""
-    read = _READS.get(vault, what, compute, remember=lambda r: len(r.frame) <= MAX_ROWS)
+def remembered(vault: Path, what: Hashable, compute: Callable[[], Read], tables: frozenset[str]) -> Read:
+    """The read for ``what`` at the present state of ``tables`` (every vault table it reads): from memory,
+    else ``compute()`` (and held when not too large). The frame returned is the caller's own copy."""
+    read = _READS.get(vault, what, compute, remember=lambda r: len(r.frame) <= MAX_ROWS, tables=tables)
     return Read(read.frame.copy(), dict(read.counts))
 
 

@@ -38,10 +38,26 @@ def try_ensure_assignments(vault: Vault, con: duckdb.DuckDBPyConnection) -> None
             ensure_assignments(con)
 
 
+def raw_candidates(source: str) -> list[str]:
+    """``raw_<source>`` as ingest may have named it (as given, or with non-alphanumerics as underscores)."""
+    return [f"raw_{source}", "raw_" + "".join(c if c.isalnum() else "_" for c in source.lower())]
+
+
 def raw_table(vault: Vault, con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     """``raw_<source>`` as the ingest stage named it (as given, or with non-alphanumerics as underscores)."""
-    candidates = [f"raw_{source}", "raw_" + "".join(c if c.isalnum() else "_" for c in source.lower())]
-    return next((c for c in candidates if vault.has_table(con, c)), None)
+    return next((c for c in raw_candidates(source) if vault.has_table(con, c)), None)
+
+
+# Every vault table ``flagged_rows_sql`` (and the review door's query) reads, besides the source's raw table:
+# a governed read remembered from memory stays only while none of them has changed (store.memo). A test
+# checks the SQL against this list: add a table here when a query starts reading it.
+SCOPE_TABLES = frozenset({"records", "current_records", "loads", "matches", "gazetteer", "assignments",
+                          "person_records"})  # fmt: skip
+
+
+def read_tables(source: str) -> frozenset[str]:
+    """The vault tables a governed read of ``source`` may read."""
+    return SCOPE_TABLES | frozenset(raw_candidates(source))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from placehub.errors import NotFound
 from placehub.settings import Settings
 from placehub.web.vault_read import cached, tables, vault_reader
 
+MAP_TABLES = frozenset({"index_values", "areas"})  # every vault table the map's reads below look at
+
 LEVELS = {"lsoa": "LSOA", "ward": "ward", "msoa": "MSOA"}
 # Five classes, light to dark (ColorBrewer YlGnBu); the darkest holds the highest values.
 COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
@@ -55,7 +57,7 @@ class Choropleth:
 
 
 def index_choices(settings: Settings) -> list[IndexChoice]:
-    return list(cached(settings, "map.index_choices", lambda: _read_index_choices(settings)))
+    return list(cached(settings, "map.index_choices", lambda: _read_index_choices(settings), MAP_TABLES))
 
 
 def _read_index_choices(settings: Settings) -> tuple[IndexChoice, ...]:
@@ -100,7 +102,7 @@ def choropleth(settings: Settings, index: str, level: str, component: str = "ind
     if level not in LEVELS:
         raise NotFound(f"'{level}' is not a map level: choose one of {', '.join(LEVELS)}.")
     return cached(settings, ("map.choropleth", index, level, component),
-                  lambda: _read_choropleth(settings, index, level, component))  # fmt: skip
+                  lambda: _read_choropleth(settings, index, level, component), MAP_TABLES)  # fmt: skip
 
 
 def choropleth_json(settings: Settings, index: str, level: str, component: str = "index") -> bytes:
@@ -111,7 +113,7 @@ def choropleth_json(settings: Settings, index: str, level: str, component: str =
         # as JSONResponse would encode it (no NaN: not JSON)
         return json.dumps(data.geojson(), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
-    return cached(settings, ("map.choropleth.json", index, level, component), encode)
+    return cached(settings, ("map.choropleth.json", index, level, component), encode, MAP_TABLES)
 
 
 def _read_choropleth(settings: Settings, index: str, level: str, component: str) -> Choropleth:
@@ -178,7 +180,8 @@ def area_profile(settings: Settings, level: str, code: str) -> AreaProfile:
     """An area's name, size, address count and index values (aggregates; shared between requests)."""
     if level not in LEVELS:
         raise NotFound(f"'{level}' is not an area level: choose one of {', '.join(LEVELS)}.")
-    return cached(settings, ("map.area", level, code), lambda: _read_area_profile(settings, level, code))
+    return cached(settings, ("map.area", level, code), lambda: _read_area_profile(settings, level, code),
+                  MAP_TABLES | {"gazetteer"})  # fmt: skip
 
 
 def _read_area_profile(settings: Settings, level: str, code: str) -> AreaProfile:

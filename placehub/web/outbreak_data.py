@@ -186,6 +186,7 @@ def geojson(view: OutbreakView) -> dict:
 
 # (vault state, day) → (view, encoded GeoJSON). A few entries: one per analysis day looked at.
 _VIEWS = memo.VaultMemo(16)
+OUTBREAK_TABLES = frozenset({"outbreak_alerts", "gazetteer", "areas"})  # what outbreak_view reads
 
 
 def cached(settings: Settings, day: date | None) -> tuple[OutbreakView, bytes]:
@@ -195,4 +196,4 @@ def cached(settings: Settings, day: date | None) -> tuple[OutbreakView, bytes]:
         view = outbreak_view(settings, day)
         return view, json.dumps(geojson(view), separators=(",", ":")).encode()
 
-    return _VIEWS.get(settings.vault_path, day, compute)
+    return _VIEWS.get(settings.vault_path, day, compute, tables=OUTBREAK_TABLES)

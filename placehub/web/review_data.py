@@ -141,7 +141,8 @@ def _candidates(
                 return ()
             return tuple(item_candidates(v[1], source, record_id))
 
-    return [dict(c) for c in cached(settings, ("review.candidates", source, record_id), read)]
+    found = cached(settings, ("review.candidates", source, record_id), read, frozenset({"matches"}))
+    return [dict(c) for c in found]
 
 
 def _show_address(
@@ -179,7 +180,8 @@ def _gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tu
     Gazetteer facts about addresses, not about the resident: cached until the vault changes.
     """
     key = ("review.gazetteer", tuple(sorted(set(uprns))))
-    return cached(settings, key, lambda: _read_gazetteer_facts(settings, uprns))
+    read = lambda: _read_gazetteer_facts(settings, uprns)  # noqa: E731
+    return cached(settings, key, read, frozenset({"gazetteer", "areas"}))
 
 
 def _read_gazetteer_facts(settings: Settings, uprns: list[str]) -> tuple[dict[str, tuple], str]:

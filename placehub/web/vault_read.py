@@ -118,13 +118,16 @@ def vault_state(settings: Settings) -> tuple:
 _AGGREGATES = memo.VaultMemo(128)
 
 
-def cached(settings: Settings, what: Hashable, compute: Callable[[], T]) -> T:
+def cached(
+    settings: Settings, what: Hashable, compute: Callable[[], T], tables: frozenset[str] | None = None
+) -> T:
     """``compute()`` once per vault state (and per ``what``), then from memory until the vault changes.
 
     ``compute`` must return aggregates only (never person-level rows) and must not be mutated by callers.
-    Errors are not cached: a missing index raises again on the next request.
+    ``tables``: every vault table it reads (None: any); an outcome recorded here changes none of a map's, so
+    the map stays in memory. Errors are not cached: a missing index raises again on the next request.
     """
-    return _AGGREGATES.get(settings.vault_path, what, compute)
+    return _AGGREGATES.get(settings.vault_path, what, compute, tables=tables)
 
 
 def invalidate() -> None:

@@ -113,3 +113,26 @@ def test_a_large_read_is_not_held(world, monkeypatch) -> None:  # type: ignore[n
         with _counting(settings, opened) as con:
             assert len(ana.rows("shielded-list", COLUMNS, con=con)) == 3  # type: ignore[arg-type]
     assert opened == [1, 1]
+
+
+def test_every_table_the_scope_query_reads_is_declared(world) -> None:  # type: ignore[no-untyped-def]
+    """A remembered read stays while none of its tables changed (store.memo.writing): the declared list must
+    hold every table the SQL reads."""
+    import re
+
+    from placehub.govern.access import _SeenVault
+    from placehub.govern.scope_query import ScopeFilter, flagged_rows_sql, read_tables
+    from placehub.store import Vault
+
+    _, settings = world
+    with duckdb.connect(str(settings.vault_path)) as con:
+        seen = _SeenVault.of(Vault(settings.vault_path), con)
+        for assigned_to in (None, "food-network"):
+            scope = ScopeFilter(False, ("W",), ("L",), assigned_to, "p-active")
+            sql = flagged_rows_sql(seen, con, "raw_shielded_list", scope)
+            named = set(re.findall(r'\b(?:from|join)\s+"?([a-z_]+)"?', sql, flags=re.IGNORECASE))
+            ctes = set(re.findall(r"\b([a-z_]+) as \(", sql))
+            reads = {"matches", "gazetteer", "raw_shielded_list", *(["assignments"] if assigned_to else [])}
+            assert reads <= named  # the pattern finds what it should
+            assert named - ctes - {"rec", "m", "g", "pr", "f", "placed"} <= read_tables("shielded-list")
+    assert "matches" in read_tables("shielded-list")  # the review door's "placed" reads it too

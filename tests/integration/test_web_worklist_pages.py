@@ -72,3 +72,16 @@ def test_the_latest_outcomes_show_under_the_worklist(client) -> None:  # type: i
     assert every.status_code == 200
     assert every.text.index("first call") < every.text.index("second call")  # oldest first
     assert "2 outcomes you may see" in every.text
+
+
+def test_a_contact_recorded_here_takes_the_person_off_the_next_page(client) -> None:  # type: ignore[no-untyped-def]
+    # the page's governed rows stay in memory across the write (it changes only the act tables); which
+    # members are open is read afresh, so the person contacted is gone at once
+    c, w = client
+    before = [CASE.findall(c.get(f"/worklists/{COHORT}", params={"page": p}).text)[0] for p in (1, 2)]
+    done = c.post(f"/api/worklists/{COHORT}/outcomes", json={"case_ref": before[0], "status": "contacted"})
+    assert done.status_code == 200
+    after = c.get(f"/worklists/{COHORT}").text
+    assert CASE.findall(after) == [before[1]]
+    total = len(worklist(w.settings, access_for(w, "tom"), COHORT).rows)
+    assert f"{total} {'person' if total == 1 else 'people'} for food-network" in after

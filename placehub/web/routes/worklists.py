@@ -13,9 +13,11 @@ vault and holds the lock alone.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import duckdb
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
@@ -23,8 +25,10 @@ from pydantic import BaseModel
 from placehub.act import Need, Status, read_outcomes, record_outcome, worklist
 from placehub.act.outcomes import count_outcomes
 from placehub.act.rules import available_cohorts, load_definition
+from placehub.act.work_facts import ACT_TABLES
 from placehub.govern import Access, Role
 from placehub.settings import Settings
+from placehub.store import memo
 from placehub.store.vault import OnDemand
 from placehub.web.csrf import check_api_csrf, check_csrf
 from placehub.web.deps import (
@@ -130,6 +134,13 @@ def _page(access: Access, request: Request, cohort: str, ward: str | None, page:
     )  # fmt: skip
 
 
+def recording(settings: Settings) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The read-write connection an outcome is recorded over (the caller holds the vault lock alone). An
+    outcome changes only the act tables (a member's state), so what pages remember of other tables — the
+    governed rows, the maps — stays in memory (store.memo.writing)."""
+    return memo.writing(settings.vault_path, ACT_TABLES)
+
+
 def _window(page: int) -> slice:
     return slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
 
@@ -186,8 +197,9 @@ def worklist_outcome(
 ) -> Response:
     check_csrf(request, csrf_token_field)
     access = access_for(request, viewer)
-    with VAULT_LOCK:
-        record_outcome(settings_of(request), access, cohort, case_ref, status, note=note)
+    settings = settings_of(request)
+    with VAULT_LOCK, recording(settings) as con:
+        record_outcome(settings, access, cohort, case_ref, status, note=note, con=con)
     return RedirectResponse(f"/worklists/{cohort}#outcomes", status_code=303)
 
 
@@ -256,7 +268,8 @@ def outcome_api(
     """Record what happened when the organisation reached a case on its worklist (audited)."""
     check_api_csrf(request, viewer.by_token)
     access = access_for(request, viewer)
-    with VAULT_LOCK:
-        row = record_outcome(settings_of(request), access, cohort, body.case_ref, body.status,
-                             needs=body.needs, note=body.note)  # fmt: skip
+    settings = settings_of(request)
+    with VAULT_LOCK, recording(settings) as con:
+        row = record_outcome(settings, access, cohort, body.case_ref, body.status,
+                             needs=body.needs, note=body.note, con=con)  # fmt: skip
     return _outcome_out(row)
