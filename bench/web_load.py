@@ -11,6 +11,12 @@ purpose), and drives them with httpx for ``--seconds``:
     partner workers (taking turns with analysts, when the app has worklist pages): their worklist, the
         place map and its GeoJSON.
 
+``--outcome-every S`` adds one more partner worker who records an outcome from their worklist page every S
+seconds, "contacted" by default (``--outcome-status``): that moves the person off the open list, a write to
+the vault, after which every page's remembered reads are read afresh — the measurement with writes, beside
+the read-only one. (It changes the demo it runs on: a reused ``--folder`` has a few fewer people to contact.)
+"unreachable" writes only the catalogue.
+
 First one user requests each page five times alone (its own work, no queueing: "alone ms"). Then each
 user is a closed loop with a think time between pages (``--think-ms``, seeded jitter ±50 %; 0 gives a
 flat-out closed loop). The loop is bounded: it stops at the deadline or after ``--max-requests`` per user.
@@ -244,6 +250,7 @@ class Shared:
     start: asyncio.Event = field(default_factory=asyncio.Event)
     solo: dict[str, float] = field(default_factory=dict)  # one user alone: median ms per page
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    writes: list[float] = field(default_factory=list)  # ms per outcome recorded (--outcome-every)
     errors: dict[str, list] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -290,6 +297,38 @@ async def user(n: int, run: Shared) -> None:
                 await asyncio.sleep(run.args.think_ms * rng.uniform(0.5, 1.5) / 1000)
 
 
+CASE_REF = re.compile(r'name="case_ref" value="([^"]+)"')
+
+
+async def writer(run: Shared) -> None:
+    """A partner worker recording an outcome every ``--outcome-every`` seconds (a vault write each time)."""
+    await run.found.wait()
+    kind = next((r for r in run.rounds if r.role == "partner_worker"), None)
+    if kind is None:
+        print("no worklist page: --outcome-every is ignored", flush=True)
+        return
+    page = next(path for name, path in kind.steps if name == "worklist")
+    async with httpx.AsyncClient(base_url=run.base, timeout=30) as client:
+        await sign_in(client, *kind.credentials[0], kind.purpose)
+        await run.start.wait()
+        n = 0
+        while time.monotonic() + run.args.outcome_every < run.deadline:
+            await asyncio.sleep(run.args.outcome_every)
+            text = (await client.get(page)).text
+            cases = CASE_REF.findall(text)
+            token = CSRF.search(text)
+            if not cases or token is None:
+                continue
+            form = {"case_ref": cases[n % len(cases)], "status": run.args.outcome_status, "note": "load test",
+                    "csrf_token": token.group(1)}  # fmt: skip
+            t = time.perf_counter()
+            r = await client.post(page + "/outcomes", data=form)
+            run.writes.append((time.perf_counter() - t) * 1000)
+            if r.status_code != 303:
+                run.errors["outcome recorded"].append(r.status_code)
+            n += 1
+
+
 def cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) a process has used so far (Linux /proc), or None elsewhere."""
     try:
@@ -308,6 +347,7 @@ async def drive(
 ) -> tuple[Shared, float, float | None]:
     run = Shared(base, args)
     tasks = [asyncio.create_task(user(n, run)) for n in range(args.users)]
+    writing = asyncio.create_task(writer(run)) if args.outcome_every else None
     probes = [("analyst", discover)]
     if credentials.get("partner_worker"):
         probes.append(("partner_worker", discover_partner))
@@ -332,7 +372,7 @@ async def drive(
     began, cpu_began = time.monotonic(), cpu_seconds(server_pid)
     run.deadline = began + args.seconds
     run.start.set()
-    await asyncio.gather(*tasks)
+    await asyncio.gather(*tasks, *([writing] if writing else []))
     cpu_end = cpu_seconds(server_pid)
     server_cpu = None if cpu_began is None or cpu_end is None else cpu_end - cpu_began
     return run, time.monotonic() - began, server_cpu
@@ -347,6 +387,9 @@ def main() -> None:
     ap.add_argument("--think-ms", type=float, default=1000.0, help="pause between a user's pages (0: none)")
     ap.add_argument("--max-requests", type=int, default=10_000, help="per user: the loop's hard bound")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--outcome-every", type=float, default=0.0,
+                    help="seconds between outcomes one more partner worker records (0: none)")  # fmt: skip
+    ap.add_argument("--outcome-status", default="contacted", help="the outcome recorded (--outcome-every)")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
 
@@ -394,6 +437,9 @@ def main() -> None:
     verdict = "meets" if summary["p95_ms"] <= 200 and n_errors == 0 else "misses"
     print(f"target p95 <= 200 ms with no errors: {verdict} "
           f"({summary['requests'] / elapsed:.0f} requests/s)")  # fmt: skip
+    if run.writes:
+        print(f"outcomes recorded (vault writes) during the run: {len(run.writes)}, "
+              f"p50 {pct(run.writes, 50)} ms, max {max(run.writes):.0f} ms")  # fmt: skip
     if n_errors:
         print("errors:", {k: sorted(set(map(str, v))) for k, v in errors.items()})
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -401,7 +447,9 @@ def main() -> None:
         **summary, "users": args.users,
         "rounds": {r.role: [n for n, _ in r.steps] for r in run.rounds},
         "seconds": round(elapsed, 1), "think_ms": args.think_ms,
-        "seed": args.seed, "pages": per_page, "load_average": os.getloadavg(), "server_cpu": cpu,
+        "seed": args.seed, "pages": per_page, "outcome_every_s": args.outcome_every,
+        "outcome_status": args.outcome_status if args.outcome_every else None,
+        "outcomes_recorded": len(run.writes), "load_average": os.getloadavg(), "server_cpu": cpu,
         "anchor": {"name": "GET /api/health under the same load", "p50_ms": pct(anchor, 50),
                    "p95_ms": pct(anchor, 95)},
         "target": {"p95_ms": 200, "errors": 0, "met": verdict == "meets"},
