@@ -330,21 +330,7 @@ class Access:
         what = self._terms("rows", dataset, columns, tuple(sorted(pseudonymise)))
         compute = lambda: self._select(con, dataset, columns, pseudonymise)  # noqa: E731
         read = remembered(self.vault.path, what, compute, read_tables(dataset))
-        append(
-            self.catalogue,
-            AuditEvent(
-                "access.rows",
-                self.user.username,
-                "allowed",
-                organisation=self.organisation,
-                purpose=self.purpose,
-                dataset=dataset,
-                columns=columns,
-                row_count=len(read.frame),
-                fingerprint=self.fingerprint(dataset, columns, pseudonymise),
-                detail={"agreement": self.agreement.id, "version": self.agreement.version, **read.counts},
-            ),
-        )
+        self._allowed("access.rows", dataset, columns, read, pseudonymise)
         return read.frame
 
     def _select(
@@ -455,6 +441,20 @@ class Access:
         what = self._terms("review", dataset, columns, tuple(ids))
         compute = lambda: self._select_for_review(con, dataset, columns, ids)  # noqa: E731
         read = remembered(self.vault.path, what, compute, read_tables(dataset))
+        self._allowed(action, dataset, columns, read, (), {**context, "records_named": len(ids)})
+        return read.frame
+
+    def _allowed(
+        self,
+        action: str,
+        dataset: str,
+        columns: list[str],
+        read: Read,
+        pseudonymise: Sequence[str],
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        """The audit entry of a read handed out: who, under which agreement, what, how many, and the counts
+        of what was left out (scope, assignment, objections)."""
         append(
             self.catalogue,
             AuditEvent(
@@ -466,17 +466,15 @@ class Access:
                 dataset=dataset,
                 columns=columns,
                 row_count=len(read.frame),
-                fingerprint=self.fingerprint(dataset, columns, ()),
+                fingerprint=self.fingerprint(dataset, columns, pseudonymise),
                 detail={
-                    **context,
+                    **(detail or {}),
                     "agreement": self.agreement.id,
                     "version": self.agreement.version,
-                    "records_named": len(ids),
                     **read.counts,
                 },
             ),
         )
-        return read.frame
 
     def _select_for_review(
         self, con: duckdb.DuckDBPyConnection, dataset: str, columns: list[str], ids: list[str]
